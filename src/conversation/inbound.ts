@@ -1,0 +1,155 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Database } from '../db/connection.js';
+import { conversations, inboundEvents } from '../db/schema.js';
+import { asLocale, type Locale, type Translator } from '../i18n.js';
+import type { Logger } from '../log.js';
+import { addToOutbox, pendingForConversation, type Executor, type PendingRow } from '../queue/outbox.js';
+import type { OutboundProducer } from '../queue/outbound.js';
+import type { InboundJobData } from '../queue/inbound.js';
+import type { ZaloEvent } from '../zalo/events.js';
+import { isOwnEchoInOutbox } from './echoes.js';
+import { decideMenuReply } from './menu.js';
+
+/** What processing an inbound event needs. */
+export interface InboundDeps {
+  db: Database;
+  translator: Translator;
+  outbound: OutboundProducer;
+  defaultLocale: Locale;
+  logger: Logger;
+  /** Display name of the office for greetings; the locale's default when unset. */
+  officeName?: string;
+}
+
+/** Result of handling one event, for metrics and tests. */
+export type InboundOutcome = { status: 'duplicate' } | { status: 'processed'; replies: number };
+
+/**
+ * Processes one event exactly once. A resident's action is recorded (its dedupe
+ * key is unique), updates the conversation and writes the replies to the outbox
+ * in one transaction; then the new rows are queued. Echoes, receipts and
+ * unknown events are only recorded; an echo of motcua's own send is dropped,
+ * since the outbox already holds it. A redelivered event changes nothing but
+ * re-queues the conversation's pending rows, which repairs a crash between
+ * commit and queueing without breaking their order.
+ */
+export async function processInboundEvent(deps: InboundDeps, data: InboundJobData): Promise<InboundOutcome> {
+  const { event } = data;
+  if (event.kind === 'oa_echo' && (await isOwnEchoInOutbox(deps.db, event))) {
+    deps.logger.debug({ event: event.eventName }, 'own echo: the outbox already holds it');
+    return { status: 'duplicate' };
+  }
+  const outcome = actsOnConversation(event)
+    ? await handleResidentAction(deps, data)
+    : { status: (await recordEvent(deps.db, data)) ? 'processed' : 'duplicate', replies: [] };
+  if (outcome.status === 'duplicate' && event.userId) await flushConversation(deps, event.oaId, event.userId);
+  if (outcome.replies.length > 0) await deps.outbound.enqueue(outcome.replies);
+  deps.logger.debug(
+    { event: event.eventName, dedupeKey: event.dedupeKey, outcome: outcome.status },
+    'inbound event handled',
+  );
+  return outcome.status === 'duplicate'
+    ? { status: 'duplicate' }
+    : { status: 'processed', replies: outcome.replies.length };
+}
+
+type Handled = { status: 'processed' | 'duplicate'; replies: PendingRow[] };
+
+async function handleResidentAction(deps: InboundDeps, data: InboundJobData): Promise<Handled> {
+  const { event } = data;
+  return deps.db.transaction(async (tx): Promise<Handled> => {
+    if (!(await recordEvent(tx, data))) return { status: 'duplicate', replies: [] };
+    const locale = await touchConversation(tx, event, deps.defaultLocale);
+    const decision = decideMenuReply(event, locale, (l) => deps.translator.t(l), deps.officeName);
+    if (decision.locale) await setLocale(tx, event, decision.locale);
+    const messages = decision.messages.map((message) => ({
+      oaId: event.oaId,
+      userId: event.userId,
+      lane: 'reply' as const,
+      message,
+      cause: event.dedupeKey,
+    }));
+    const ids = await addToOutbox(tx, messages);
+    const replies = ids.map((id) => ({ id, oaId: event.oaId, userId: event.userId, lane: 'reply' }));
+    return { status: 'processed', replies };
+  });
+}
+
+/** Events from the resident that change the conversation; the rest (echoes, receipts, unknown) are only recorded. */
+function actsOnConversation(event: ZaloEvent): boolean {
+  if (!event.userId) return false;
+  return event.kind !== 'oa_echo' && event.kind !== 'receipt' && event.kind !== 'unknown';
+}
+
+/** Queues every pending outbox row of one conversation, oldest first. Safe to repeat: job ids dedupe. */
+export async function flushConversation(
+  deps: Pick<InboundDeps, 'db' | 'outbound'>,
+  oaId: string,
+  userId: string,
+) {
+  const rows = await pendingForConversation(deps.db, oaId, userId);
+  if (rows.length > 0) await deps.outbound.enqueue(rows);
+}
+
+async function recordEvent(tx: Executor, data: InboundJobData): Promise<boolean> {
+  const e = data.event;
+  const inserted = await tx
+    .insert(inboundEvents)
+    .values({
+      oaId: e.oaId,
+      userId: e.userId,
+      dedupeKey: e.dedupeKey,
+      eventName: e.eventName,
+      occurredAt: e.timestamp > 0 ? new Date(e.timestamp) : null,
+      receivedAt: new Date(data.receivedAt),
+      event: data.raw === undefined ? e : { ...e, raw: data.raw },
+    })
+    .onConflictDoNothing({ target: inboundEvents.dedupeKey })
+    .returning({ id: inboundEvents.id });
+  return inserted.length > 0;
+}
+
+/** Events Zalo counts as the resident interacting with the OA (they open the consultation window). */
+function isInteraction(event: ZaloEvent): boolean {
+  return (
+    event.kind === 'user_message' ||
+    event.kind === 'follow' ||
+    event.kind === 'chat_now' ||
+    event.kind === 'user_submit_info'
+  );
+}
+
+async function touchConversation(tx: Executor, event: ZaloEvent, fallback: Locale): Promise<Locale> {
+  const at = new Date(event.timestamp > 0 ? event.timestamp : Date.now());
+  const following = event.kind === 'follow' ? true : event.kind === 'unfollow' ? false : undefined;
+  const interaction = isInteraction(event) ? at : undefined;
+  const [row] = await tx
+    .insert(conversations)
+    .values({
+      oaId: event.oaId,
+      userId: event.userId,
+      lastInteractionAt: interaction ?? null,
+      following: following ?? null,
+    })
+    .onConflictDoUpdate({
+      target: [conversations.oaId, conversations.userId],
+      set: {
+        updatedAt: sql`now()`,
+        ...(interaction
+          ? {
+              lastInteractionAt: sql`greatest(${conversations.lastInteractionAt}, ${interaction.toISOString()}::timestamptz)`,
+            }
+          : {}),
+        ...(following === undefined ? {} : { following }),
+      },
+    })
+    .returning({ locale: conversations.locale });
+  return asLocale(row?.locale, fallback);
+}
+
+async function setLocale(tx: Executor, event: ZaloEvent, locale: Locale) {
+  await tx
+    .update(conversations)
+    .set({ locale })
+    .where(and(eq(conversations.oaId, event.oaId), eq(conversations.userId, event.userId)));
+}

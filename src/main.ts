@@ -1,0 +1,300 @@
+import http from 'node:http';
+import type { Worker } from 'bullmq';
+import type { Config } from './config.js';
+import { openDatabase, type DatabaseHandle } from './db/connection.js';
+import { ErrorCode, hasCode, MotcuaError } from './errors.js';
+import { createHttpApp } from './http/app.js';
+import { createTranslator } from './i18n.js';
+import { createLogger, type Logger } from './log.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { processInboundEvent } from './conversation/inbound.js';
+import { createInboundProducer, createInboundWorkers, type InboundProducer } from './queue/inbound.js';
+import { createOutboundProducer, createOutboundWorkers, type OutboundProducer } from './queue/outbound.js';
+import { startOutboxRelay } from './queue/relay.js';
+import { connectRedis, type RedisHandle } from './redis/connect.js';
+import { createEmulator } from './zalo/emulator/index.js';
+import { createZaloClient } from './zalo/client.js';
+import { createTokenManager } from './zalo/tokens.js';
+import { createRateBudget } from './zalo/rate-budget.js';
+import { createReceiverFor } from './zalo/receiver.js';
+import { createOwnSends } from './zalo/own-sends.js';
+import { sendOutboxRow } from './zalo/sender.js';
+import { findSentInHistory } from './zalo/history.js';
+
+/** Which roles this process plays: `all` is both, the embedded default. */
+export interface Roles {
+  serve: boolean;
+  work: boolean;
+}
+
+/** A running motcua process. */
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  db: DatabaseHandle;
+  redis: RedisHandle;
+  metrics: Metrics;
+  /** The base URL the HTTP server listens on (serve role). */
+  url?: string;
+  /** Stops accepting, drains workers within the shutdown deadline, closes everything. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts motcua: Redis (embedded or REDIS_URL), the database with migrations,
+ * then the HTTP server and/or the workers. Embedded PGlite and redis-server serve
+ * one process, so `serve` and `work` alone need DATABASE_URL and REDIS_URL.
+ */
+export async function startRuntime(
+  config: Config,
+  roles: Roles,
+  opts: { logger?: Logger; db?: DatabaseHandle } = {},
+): Promise<Runtime> {
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  if (!(roles.serve && roles.work) && (!config.redisUrl || !(config.databaseUrl || opts.db))) {
+    throw new MotcuaError(
+      ErrorCode.ConfigInvalid,
+      'Invalid configuration:\n  - running `serve` or `work` alone needs both DATABASE_URL and REDIS_URL (the embedded defaults serve one process: use `all`)',
+    );
+  }
+  const closers: Array<() => Promise<unknown>> = [];
+  const closeAll = async () => {
+    for (const c of closers.reverse())
+      await c().catch((err: unknown) => logger.error({ err: String(err) }, 'close failed'));
+  };
+  try {
+    return await assemble(config, roles, logger, closers, closeAll, opts.db);
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+async function assemble(
+  config: Config,
+  roles: Roles,
+  logger: Logger,
+  closers: Array<() => Promise<unknown>>,
+  closeAll: () => Promise<void>,
+  injectedDb?: DatabaseHandle,
+): Promise<Runtime> {
+  const redis = await connectRedis(config, logger);
+  closers.push(() => redis.close());
+  const db = injectedDb ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  if (!injectedDb) closers.push(() => db.close());
+  await db.migrate();
+  const partitions = config.queue.partitions;
+  const inbound = createInboundProducer({ connection: redis.producer, partitions });
+  closers.push(() => inbound.close());
+  const outbound = createOutboundProducer({ connection: redis.worker, partitions });
+  closers.push(() => outbound.close());
+  const metrics = createMetrics(() => queueDepths(inbound, outbound));
+  let accepting = true;
+  let url: string | undefined;
+  let server: http.Server | undefined;
+  if (roles.serve) {
+    const started = await startServer(config, logger, redis, db, inbound, metrics, () => accepting);
+    server = started.server;
+    url = started.url;
+    closers.push(started.closeEmulator);
+  }
+  const workers: Worker[] = [];
+  if (roles.work) {
+    const zaloConfig = config.zalo.emulator && url ? emulatorEndpoints(config, url) : config.zalo;
+    const started = await startWorkers(config, zaloConfig, logger, redis, db, outbound, metrics);
+    workers.push(...started.workers);
+    closers.push(started.stop);
+  }
+  const close = async () => {
+    const started = Date.now();
+    const phase = (name: string) => logger.info({ ms: Date.now() - started }, `shutdown: ${name}`);
+    accepting = false;
+    // Workers drain first: in `all` mode they still reach the emulator through this server,
+    // and webhooks accepted meanwhile are durable in Redis for the next start.
+    await closeWorkers(workers, config.shutdownTimeoutMs - 7000, logger);
+    phase('workers drained');
+    await closeServer(server);
+    phase('http server closed');
+    await closeAll();
+    phase('connections closed');
+  };
+  return { config, logger, db, redis, metrics, url, close };
+}
+
+async function startServer(
+  config: Config,
+  logger: Logger,
+  redis: RedisHandle,
+  db: DatabaseHandle,
+  inbound: InboundProducer,
+  metrics: Metrics,
+  isAccepting: () => boolean,
+) {
+  let selfUrl = `http://127.0.0.1:${config.port}`;
+  const emulator = config.zalo.emulator
+    ? createEmulator({
+        appId: config.zalo.appId,
+        appSecret: config.zalo.appSecret,
+        oaId: config.zalo.oaId,
+        oaSecretKey: config.zalo.oaSecretKey,
+        initialRefreshToken: config.zalo.bootstrapRefreshToken ?? '',
+        webhookUrl: () => `${selfUrl}/webhooks/zalo`,
+        echoes: config.emulatorEchoes,
+        ...(config.officeName ? { oaName: config.officeName } : {}),
+        logger: logger.child({ component: 'emulator' }),
+      })
+    : undefined;
+  const app = createHttpApp({
+    webhook: createReceiverFor(
+      config,
+      (data) => inbound.enqueue(data),
+      logger,
+      metrics,
+      createOwnSends(redis.producer),
+    ),
+    metrics,
+    isAccepting,
+    readiness: {
+      database: () => db.ping(),
+      redis: async () => {
+        await redis.producer.ping();
+      },
+    },
+    emulator: emulator?.router,
+  });
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  selfUrl = `http://127.0.0.1:${port}`;
+  return { server, url: selfUrl, closeEmulator: () => emulator?.close() ?? Promise.resolve() };
+}
+
+function emulatorEndpoints(config: Config, url: string) {
+  return { ...config.zalo, apiBase: `${url}/emulator/openapi`, oauthBase: `${url}/emulator/oauth` };
+}
+
+async function startWorkers(
+  config: Config,
+  zalo: Config['zalo'],
+  logger: Logger,
+  redis: RedisHandle,
+  db: DatabaseHandle,
+  outbound: OutboundProducer,
+  metrics: Metrics,
+) {
+  const translator = await createTranslator(config.defaultLocale);
+  const tokens = createTokenManager({
+    db: db.db,
+    redis: redis.worker,
+    oaId: zalo.oaId,
+    appId: zalo.appId,
+    appSecret: zalo.appSecret,
+    oauthBase: zalo.oauthBase,
+    bootstrap: { accessToken: zalo.bootstrapAccessToken, refreshToken: zalo.bootstrapRefreshToken },
+    logger: logger.child({ component: 'tokens' }),
+  });
+  const client = createZaloClient({
+    apiBase: zalo.apiBase,
+    timeoutMs: zalo.timeoutMs,
+    tokens,
+    logger: logger.child({ component: 'zalo' }),
+  });
+  const budget = createRateBudget({ redis: redis.worker, appId: zalo.appId, perMinute: zalo.ratePerMinute });
+  const inboundLog = logger.child({ component: 'inbound' });
+  const inboundDeps = {
+    db: db.db,
+    translator,
+    outbound,
+    defaultLocale: config.defaultLocale,
+    officeName: config.officeName,
+    logger: inboundLog,
+  };
+  const senderDeps = {
+    db: db.db,
+    zalo: client,
+    budget,
+    logger: logger.child({ component: 'sender' }),
+    metrics,
+    timezone: config.timezone,
+    quietHours: config.quietHours,
+    findSent: findSentInHistory(client),
+    ownSends: createOwnSends(redis.worker),
+  };
+  const inboundWorkers = await createInboundWorkers({
+    connection: redis.worker,
+    partitions: config.queue.partitions,
+    lockMs: config.queue.lockMs,
+    process: async (data) => {
+      await processInboundEvent(inboundDeps, data);
+      metrics.processingSeconds.observe(
+        { event: data.event.eventName },
+        (Date.now() - data.receivedAt) / 1000,
+      );
+    },
+    onFailed: (job, err) =>
+      hasCode(err, ErrorCode.EchoAheadOfSend)
+        ? inboundLog.debug({ jobId: job?.id }, 'echo waits for its send')
+        : inboundLog.warn({ jobId: job?.id, err: err.message }, 'inbound job failed'),
+  });
+  const outboundWorkers = await createOutboundWorkers({
+    connection: redis.worker,
+    partitions: config.queue.partitions,
+    lockMs: config.queue.lockMs,
+    process: async (data, job, token) => {
+      await sendOutboxRow(senderDeps, data, job, token);
+    },
+    onFailed: (job, err) => senderDeps.logger.warn({ jobId: job?.id, err: err.message }, 'send job failed'),
+  });
+  const relay = startOutboxRelay({ db: db.db, outbound, logger: logger.child({ component: 'relay' }) });
+  const refresher = setInterval(() => {
+    tokens.refreshIfDue().catch((err: unknown) => logger.error({ err: String(err) }, 'token refresh failed'));
+  }, 60_000);
+  refresher.unref();
+  return {
+    workers: [...inboundWorkers, ...outboundWorkers],
+    stop: async () => {
+      clearInterval(refresher);
+      await relay.stop();
+    },
+  };
+}
+
+async function closeServer(server: http.Server | undefined) {
+  if (!server) return;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const timer = setTimeout(() => server.closeAllConnections(), 5000);
+  await closed;
+  clearTimeout(timer);
+}
+
+async function closeWorkers(workers: Worker[], deadlineMs: number, logger: Logger) {
+  if (workers.length === 0) return;
+  const graceful = Promise.all(workers.map((w) => w.close()));
+  const timedOut = await Promise.race([
+    graceful.then(() => false),
+    new Promise<boolean>((r) => setTimeout(() => r(true), Math.max(1000, deadlineMs)).unref()),
+  ]);
+  if (timedOut) {
+    logger.warn('workers did not drain in time; forcing close (their jobs return to the queue as stalled)');
+    await Promise.all(workers.map((w) => w.close(true)));
+  }
+}
+
+async function queueDepths(
+  inbound: InboundProducer,
+  outbound: OutboundProducer,
+): Promise<Record<string, number>> {
+  const count = async (queues: Array<Pick<InboundProducer['queues'][number], 'getJobCountByTypes'>>) => {
+    const all = await Promise.all(
+      queues.map((q) => q.getJobCountByTypes('waiting', 'delayed', 'prioritized')),
+    );
+    return all.reduce((a, b) => a + b, 0);
+  };
+  return { inbound: await count(inbound.queues), outbound: await count(outbound.queues) };
+}

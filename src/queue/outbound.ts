@@ -1,0 +1,65 @@
+import type { ConnectionOptions, Queue, Worker } from 'bullmq';
+import type { Lane } from '../zalo/policy.js';
+import { createPartitionQueues, createPartitionWorkers, type PartitionWorkerOptions } from './partitioned.js';
+import { outboundQueueName, partitionOf } from './partitions.js';
+import type { PendingRow } from './outbox.js';
+
+/** A send job names its outbox row and nothing else: no text, no tokens in Redis. */
+export interface OutboundJobData {
+  outboxId: number;
+  lane: Lane;
+}
+
+/** Job id for an outbox row: the same row can never have two live send jobs. */
+export function outboundJobId(outboxId: number): string {
+  return `out-${outboxId}`;
+}
+
+/** BullMQ priority per lane: replies go first, then notifications, then broadcasts. */
+const PRIORITY: Record<Lane, number> = { reply: 1, notify: 5, broadcast: 10 };
+
+/** Hands outbox rows to the partition queues. */
+export interface OutboundProducer {
+  enqueue(rows: PendingRow[]): Promise<void>;
+  queues: Queue<OutboundJobData>[];
+  close(): Promise<void>;
+}
+
+/** Builds the producer for outbound send jobs. */
+export function createOutboundProducer(opts: {
+  connection: ConnectionOptions;
+  partitions: number;
+}): OutboundProducer {
+  const queues = createPartitionQueues<OutboundJobData>(opts.connection, opts.partitions, outboundQueueName);
+  return {
+    queues,
+    async enqueue(rows) {
+      for (const row of rows) {
+        const lane = row.lane as Lane;
+        const p = partitionOf(row.oaId, row.userId, opts.partitions);
+        await queues[p]!.add(
+          'send',
+          { outboxId: row.id, lane },
+          {
+            jobId: outboundJobId(row.id),
+            priority: PRIORITY[lane] ?? 10,
+            attempts: 8,
+            backoff: { type: 'exponential', delay: 2000, jitter: 0.5 },
+            removeOnComplete: { age: 3600, count: 100_000 },
+            removeOnFail: { count: 50_000 },
+          },
+        );
+      }
+    },
+    close: async () => {
+      await Promise.all(queues.map((q) => q.close()));
+    },
+  };
+}
+
+/** The send workers: one message at a time per partition, so a resident's replies leave in order. */
+export function createOutboundWorkers(
+  opts: PartitionWorkerOptions<OutboundJobData>,
+): Promise<Worker<OutboundJobData>[]> {
+  return createPartitionWorkers(outboundQueueName, opts);
+}
