@@ -1,0 +1,44 @@
+/** What the emulator recorded as sent to one resident. */
+export interface EmulatedMessage {
+  messageId: string;
+  sentTime: number;
+  text?: string;
+  buttons?: Array<{ title: string; type: string; payload: unknown }>;
+}
+
+/** Talks to the emulator's JSON test endpoints under `<base>/emulator/api`. */
+export function emulatorClient(base: string) {
+  const api = `${base}/emulator/api`;
+  const json = async (res: Response): Promise<unknown> => {
+    if (!res.ok) throw new Error(`emulator answered HTTP ${res.status}: ${await res.text()}`);
+    return res.json();
+  };
+  return {
+    /** Makes the resident send a text through the signed webhook. */
+    say: async (userId: string, text: string) =>
+      json(
+        await fetch(`${api}/users/${encodeURIComponent(userId)}/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ text }),
+        }),
+      ) as Promise<{ msgId: string }>,
+    /** Everything the OA sent the resident, in order. */
+    inbox: async (userId: string) =>
+      (
+        (await json(await fetch(`${api}/users/${encodeURIComponent(userId)}/messages`))) as {
+          messages: EmulatedMessage[];
+        }
+      ).messages,
+    stats: async (): Promise<Record<string, unknown>> => (await json(await fetch(`${api}/stats`))) as never,
+    expireToken: async () => json(await fetch(`${api}/tokens/expire`, { method: 'POST' })),
+    fault: async (f: { path: string; error: number; count: number }) =>
+      json(
+        await fetch(`${api}/faults`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(f),
+        }),
+      ),
+  };
+}
