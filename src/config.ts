@@ -118,6 +118,9 @@ const envSchema = z.object({
   DEDUPE_TTL_HOURS: intFrom('DEDUPE_TTL_HOURS', 1, 24 * 365, 72),
   SHUTDOWN_TIMEOUT_MS: intFrom('SHUTDOWN_TIMEOUT_MS', 1000, 120_000, 25_000),
   EMULATOR_ECHOES: boolFrom('EMULATOR_ECHOES', true),
+  FLOWS_DIR: optionalText,
+  CONVERSATION_IDLE_HOURS: intFrom('CONVERSATION_IDLE_HOURS', 1, 24 * 90, 72),
+  MISSES_BEFORE_OFFICER: intFrom('MISSES_BEFORE_OFFICER', 1, 10, 3),
 });
 
 /** Zalo credentials and endpoints for the one OA this deployment serves by default. */
@@ -162,6 +165,12 @@ export interface Config {
   dedupeTtlSeconds: number;
   shutdownTimeoutMs: number;
   emulatorEchoes: boolean;
+  /** Where flows and the procedure catalogue live; the repository's `flows/` when unset. */
+  flowsDir?: string;
+  /** A conversation idle this long starts fresh with a short reminder. */
+  conversationIdleMs: number;
+  /** Misunderstood messages in a row before the bot offers an officer. */
+  missesBeforeOfficer: number;
 }
 
 /**
@@ -196,6 +205,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dedupeTtlSeconds: e.DEDUPE_TTL_HOURS * 3600,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     emulatorEchoes: e.EMULATOR_ECHOES,
+    ...(e.FLOWS_DIR ? { flowsDir: path.resolve(e.FLOWS_DIR) } : {}),
+    conversationIdleMs: e.CONVERSATION_IDLE_HOURS * 3600_000,
+    missesBeforeOfficer: e.MISSES_BEFORE_OFFICER,
   };
 }
 

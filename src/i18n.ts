@@ -31,6 +31,8 @@ export function loadResources(dir = localesDir()): Record<string, Record<string,
 /** Translations for one process: `t(locale)` gives a bound translate function. */
 export interface Translator {
   t(locale: Locale): TFunction;
+  /** True when `key` has a text in every locale (plural keys count through their `_one`/`_other` forms). */
+  has(key: string): boolean;
 }
 
 /** Builds an isolated i18next instance (no global state) with the files in `locales/`. */
@@ -46,7 +48,10 @@ export async function createTranslator(defaultLocale: Locale, dir = localesDir()
     returnNull: false,
     showSupportNotice: false,
   });
-  return { t: (locale) => instance.getFixedT(locale) };
+  return {
+    t: (locale) => instance.getFixedT(locale),
+    has: (key) => LOCALES.every((lng) => instance.exists(key, { lng, fallbackLng: false })),
+  };
 }
 
 /** Narrows a stored string to a supported locale. */

@@ -8,6 +8,9 @@ import { createTranslator } from './i18n.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { processInboundEvent } from './conversation/inbound.js';
+import { createConversationContext } from './conversation/context.js';
+import { createFlowStore } from './conversation/flows.js';
+import { createCatalogueStore, defaultFlowsDir, type Problem } from './catalogue/index.js';
 import { createInboundProducer, createInboundWorkers, type InboundProducer } from './queue/inbound.js';
 import { createOutboundProducer, createOutboundWorkers, type OutboundProducer } from './queue/outbound.js';
 import { startOutboxRelay } from './queue/relay.js';
@@ -36,6 +39,8 @@ export interface Runtime {
   metrics: Metrics;
   /** The base URL the HTTP server listens on (serve role). */
   url?: string;
+  /** Re-reads flows and the catalogue (work role); broken files are refused and their last good version kept. */
+  reloadContent(): Promise<Problem[]>;
   /** Stops accepting, drains workers within the shutdown deadline, closes everything. */
   close(): Promise<void>;
 }
@@ -99,11 +104,13 @@ async function assemble(
     closers.push(started.closeEmulator);
   }
   const workers: Worker[] = [];
+  let reloadContent = (): Promise<Problem[]> => Promise.resolve([]);
   if (roles.work) {
     const zaloConfig = config.zalo.emulator && url ? emulatorEndpoints(config, url) : config.zalo;
     const started = await startWorkers(config, zaloConfig, logger, redis, db, outbound, metrics);
     workers.push(...started.workers);
     closers.push(started.stop);
+    reloadContent = started.reloadContent;
   }
   const close = async () => {
     const started = Date.now();
@@ -118,7 +125,7 @@ async function assemble(
     await closeAll();
     phase('connections closed');
   };
-  return { config, logger, db, redis, metrics, url, close };
+  return { config, logger, db, redis, metrics, url, reloadContent, close };
 }
 
 async function startServer(
@@ -206,13 +213,30 @@ async function startWorkers(
   });
   const budget = createRateBudget({ redis: redis.worker, appId: zalo.appId, perMinute: zalo.ratePerMinute });
   const inboundLog = logger.child({ component: 'inbound' });
+  const contentLog = logger.child({ component: 'flows' });
+  const flowsDir = config.flowsDir ?? defaultFlowsDir();
+  const catalogue = createCatalogueStore({ dir: flowsDir, logger: contentLog });
+  await catalogue.reload();
+  const flows = await createFlowStore({
+    dir: flowsDir,
+    logger: contentLog,
+    hasText: (k) => translator.has(k),
+  });
+  const reloadContent = async () => [...(await catalogue.reload()), ...(await flows.reload())];
   const inboundDeps = {
     db: db.db,
-    translator,
     outbound,
     defaultLocale: config.defaultLocale,
-    officeName: config.officeName,
     logger: inboundLog,
+    conversation: createConversationContext({
+      catalogue,
+      flows,
+      translator,
+      logger: inboundLog,
+      ...(config.officeName ? { officeName: config.officeName } : {}),
+      idleMs: config.conversationIdleMs,
+      missesBeforeOfficer: config.missesBeforeOfficer,
+    }),
   };
   const senderDeps = {
     db: db.db,
@@ -257,6 +281,7 @@ async function startWorkers(
   refresher.unref();
   return {
     workers: [...inboundWorkers, ...outboundWorkers],
+    reloadContent,
     stop: async () => {
       clearInterval(refresher);
       await relay.stop();

@@ -1,24 +1,24 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/connection.js';
 import { conversations, inboundEvents } from '../db/schema.js';
-import { asLocale, type Locale, type Translator } from '../i18n.js';
+import { asLocale, type Locale } from '../i18n.js';
 import type { Logger } from '../log.js';
 import { addToOutbox, pendingForConversation, type Executor, type PendingRow } from '../queue/outbox.js';
 import type { OutboundProducer } from '../queue/outbound.js';
 import type { InboundJobData } from '../queue/inbound.js';
 import type { ZaloEvent } from '../zalo/events.js';
 import { isOwnEchoInOutbox } from './echoes.js';
-import { decideMenuReply } from './menu.js';
+import { asConversationState, respond, type ConversationState, type RespondContext } from './respond.js';
 
 /** What processing an inbound event needs. */
 export interface InboundDeps {
   db: Database;
-  translator: Translator;
   outbound: OutboundProducer;
   defaultLocale: Locale;
   logger: Logger;
-  /** Display name of the office for greetings; the locale's default when unset. */
-  officeName?: string;
+  /** What answering needs for one OA: flows, its catalogue view, the matcher, translations. */
+  conversation: (oaId: string) => RespondContext;
+  now?: () => number;
 }
 
 /** Result of handling one event, for metrics and tests. */
@@ -59,10 +59,15 @@ async function handleResidentAction(deps: InboundDeps, data: InboundJobData): Pr
   const { event } = data;
   return deps.db.transaction(async (tx): Promise<Handled> => {
     if (!(await recordEvent(tx, data))) return { status: 'duplicate', replies: [] };
-    const locale = await touchConversation(tx, event, deps.defaultLocale);
-    const decision = decideMenuReply(event, locale, (l) => deps.translator.t(l), deps.officeName);
-    if (decision.locale) await setLocale(tx, event, decision.locale);
-    const messages = decision.messages.map((message) => ({
+    const saved = await touchConversation(tx, event, deps.defaultLocale);
+    const reply = respond(deps.conversation(event.oaId), {
+      event,
+      locale: saved.locale,
+      state: saved.state,
+      now: deps.now?.() ?? Date.now(),
+    });
+    await saveConversation(tx, event, reply.locale, reply.state);
+    const messages = reply.messages.map((message) => ({
       oaId: event.oaId,
       userId: event.userId,
       lane: 'reply' as const,
@@ -119,7 +124,11 @@ function isInteraction(event: ZaloEvent): boolean {
   );
 }
 
-async function touchConversation(tx: Executor, event: ZaloEvent, fallback: Locale): Promise<Locale> {
+async function touchConversation(
+  tx: Executor,
+  event: ZaloEvent,
+  fallback: Locale,
+): Promise<{ locale: Locale; state: ConversationState }> {
   const at = new Date(event.timestamp > 0 ? event.timestamp : Date.now());
   const following = event.kind === 'follow' ? true : event.kind === 'unfollow' ? false : undefined;
   const interaction = isInteraction(event) ? at : undefined;
@@ -143,13 +152,13 @@ async function touchConversation(tx: Executor, event: ZaloEvent, fallback: Local
         ...(following === undefined ? {} : { following }),
       },
     })
-    .returning({ locale: conversations.locale });
-  return asLocale(row?.locale, fallback);
+    .returning({ locale: conversations.locale, state: conversations.state });
+  return { locale: asLocale(row?.locale, fallback), state: asConversationState(row?.state) };
 }
 
-async function setLocale(tx: Executor, event: ZaloEvent, locale: Locale) {
+async function saveConversation(tx: Executor, event: ZaloEvent, locale: Locale, state: ConversationState) {
   await tx
     .update(conversations)
-    .set({ locale })
+    .set({ locale, state })
     .where(and(eq(conversations.oaId, event.oaId), eq(conversations.userId, event.userId)));
 }

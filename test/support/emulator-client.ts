@@ -23,6 +23,15 @@ export function emulatorClient(base: string) {
           body: JSON.stringify({ text }),
         }),
       ) as Promise<{ msgId: string }>,
+    /** Taps a button the OA sent: its payload goes back as the resident's text, hidden for `oa.query.hide`. */
+    tap: async (userId: string, button: { type: string; payload: unknown }) =>
+      json(
+        await fetch(`${api}/users/${encodeURIComponent(userId)}/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ text: String(button.payload), hidden: button.type === 'oa.query.hide' }),
+        }),
+      ) as Promise<{ msgId: string }>,
     /** Everything the OA sent the resident, in order. */
     inbox: async (userId: string) =>
       (

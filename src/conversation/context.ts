@@ -1,0 +1,61 @@
+import type { Catalogue, CatalogueStore } from '../catalogue/index.js';
+import type { Translator } from '../i18n.js';
+import type { Logger } from '../log.js';
+import { createMatcher, lexiconFromCatalogue, type Matcher } from '../nlu/index.js';
+import type { FlowStore } from './flows.js';
+import type { CatalogueView, RespondContext } from './respond.js';
+
+/**
+ * Builds what answering needs for one OA from the live stores: the flows, the
+ * OA's view of the catalogue, a matcher over that catalogue (rebuilt only
+ * when the catalogue is reloaded) and the translations.
+ */
+export function createConversationContext(deps: {
+  catalogue: CatalogueStore;
+  flows: FlowStore;
+  translator: Translator;
+  logger: Pick<Logger, 'debug'>;
+  officeName?: string;
+  idleMs: number;
+  missesBeforeOfficer: number;
+}): (oaId: string) => RespondContext {
+  const matchers = new WeakMap<Catalogue, Matcher>();
+  const matcherFor = (catalogue: Catalogue) => {
+    let m = matchers.get(catalogue);
+    if (!m) {
+      m = createMatcher(lexiconFromCatalogue(catalogue.procedures));
+      matchers.set(catalogue, m);
+    }
+    return m;
+  };
+  return (oaId) => {
+    const catalogue = deps.catalogue.current();
+    const view = catalogue.forOa(oaId);
+    const oaView: CatalogueView = {
+      get: (code) => view.get(code),
+      desk: (locale) => ({
+        ...(view.office
+          ? {
+              office: {
+                name: view.office.name[locale],
+                address: view.office.address[locale],
+                hours: view.office.hours[locale],
+                ...(view.office.phone ? { phone: view.office.phone } : {}),
+              },
+            }
+          : {}),
+        ...(view.provincialPortalUrl ? { provincialPortalUrl: view.provincialPortalUrl } : {}),
+      }),
+    };
+    return {
+      flows: deps.flows.current(),
+      catalogue: oaView,
+      matcher: matcherFor(catalogue),
+      t: (locale) => deps.translator.t(locale),
+      ...(deps.officeName ? { officeName: deps.officeName } : {}),
+      idleMs: deps.idleMs,
+      missesBeforeOfficer: deps.missesBeforeOfficer,
+      logger: deps.logger,
+    };
+  };
+}
