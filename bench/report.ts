@@ -1,5 +1,6 @@
 import { SCALED_LABEL, type EndToEndResult, type EndToEndRun, type P99Target } from './end-to-end.js';
 import type { IngestCell, IngestResult } from './ingest.js';
+import { renderNluBench, type NluBenchResult } from './nlu.js';
 
 /** Everything `npm run bench` measured, as written to bench/results.json. */
 export interface BenchResults {
@@ -11,6 +12,7 @@ export interface BenchResults {
   durationSeconds?: number;
   ingest?: IngestResult;
   endToEnd?: EndToEndResult;
+  nlu?: NluBenchResult;
 }
 
 const pad = (v: unknown, n: number) => String(v).padEnd(n);
@@ -190,5 +192,6 @@ export function renderReport(res: BenchResults): string {
     if (e.targets.p99Scaled) target('motcua scaled', e.targets.p99Scaled);
     for (const n of e.settings.notes) out.push(`  note: ${n}`);
   }
+  if (res.nlu) out.push('', renderNluBench(res.nlu));
   return out.join('\n');
 }

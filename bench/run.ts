@@ -4,10 +4,11 @@
  * with DATABASE_URL, end to end also in the production topology (emulator, `motcua
  * serve` and two `motcua work` as child processes, a fresh database on that server).
  * Prints tables and writes bench/results.json. Knobs (environment):
- *   BENCH_ONLY=ingest|e2e, BENCH_ROUNDS (3), BENCH_INGEST_SECONDS (10),
- *   BENCH_E2E_SECONDS (20), BENCH_BASELINE_SECONDS (10), BENCH_PROBE_RATE (25; 0 skips),
+ *   BENCH_ONLY=ingest|e2e|nlu (nlu: only the classifier, printed, see bench/nlu.ts),
+ *   BENCH_ROUNDS (3), BENCH_INGEST_SECONDS (10), BENCH_E2E_SECONDS (20),
+ *   BENCH_BASELINE_SECONDS (10), BENCH_PROBE_RATE (25; 0 skips),
  *   BENCH_CPU_PROF=<dir> (CPU profiles of the main thread during the end-to-end runs),
- *   BENCH_OUT=<file> (instead of bench/results.json).
+ *   BENCH_OUT=<file> (instead of bench/results.json; a BENCH_ONLY run writes bench/results-<part>.json).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { emergencyCleanup } from './cleanup.js';
 import { benchEndToEnd } from './end-to-end.js';
 import { benchIngest } from './ingest.js';
+import { benchNlu } from './nlu.js';
 import { renderReport, type BenchResults } from './report.js';
 import { round } from './stats.js';
 import { startLoadThread } from './thread.js';
@@ -33,8 +35,8 @@ function envInt(name: string, fallback: number, min: number, max: number): numbe
 async function main(): Promise<void> {
   const started = Date.now();
   const only = process.env.BENCH_ONLY;
-  if (only !== undefined && only !== 'ingest' && only !== 'e2e')
-    throw new Error('BENCH_ONLY must be ingest or e2e');
+  if (only !== undefined && only !== 'ingest' && only !== 'e2e' && only !== 'nlu')
+    throw new Error('BENCH_ONLY must be ingest, e2e or nlu');
   const profileDir = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const log = (line: string) =>
@@ -53,9 +55,13 @@ async function main(): Promise<void> {
       "'other CPU' = cores used by other workloads on the machine during a run (from /proc/stat): noise.",
     ],
   };
+  if (only === undefined || only === 'nlu') {
+    log('classifying resident messages');
+    results.nlu = await benchNlu();
+  }
   const load = startLoadThread();
   try {
-    if (only !== 'e2e') {
+    if (only === undefined || only === 'ingest') {
       log('webhook ingest');
       results.ingest = await benchIngest({
         load,
@@ -67,7 +73,7 @@ async function main(): Promise<void> {
         log,
       });
     }
-    if (only !== 'ingest') {
+    if (only === undefined || only === 'e2e') {
       log('end to end');
       results.endToEnd = await benchEndToEnd({
         load,
@@ -89,7 +95,7 @@ async function main(): Promise<void> {
   results.durationSeconds = round((Date.now() - started) / 1000, 1);
   const file = process.env.BENCH_OUT
     ? path.resolve(process.env.BENCH_OUT)
-    : fileURLToPath(new URL('./results.json', import.meta.url));
+    : fileURLToPath(new URL(only ? `./results-${only}.json` : './results.json', import.meta.url));
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\n${renderReport(results)}\n`);
   log(`wrote ${path.relative(process.cwd(), file)}${profileDir ? `; CPU profiles in ${profileDir}` : ''}`);

@@ -4,8 +4,10 @@ import { openDatabase } from './db/connection.js';
 import { MotcuaError } from './errors.js';
 import { createLogger } from './log.js';
 import { startRuntime, type Roles, type Runtime } from './main.js';
+import { registerFlowsCommands } from './cli/flows.js';
+import { registerNluCommands } from './cli/nlu.js';
 
-/** Runs the `motcua` command line (serve | work | all | migrate). */
+/** Runs the `motcua` command line (serve | work | all | migrate | flows | nlu). */
 export async function runCli(argv: string[]): Promise<void> {
   const program = new Command()
     .name('motcua')
@@ -24,6 +26,8 @@ export async function runCli(argv: string[]): Promise<void> {
     .description('queue workers only (needs DATABASE_URL and REDIS_URL)')
     .action(() => run({ serve: false, work: true }));
   program.command('migrate').description('apply database migrations and exit').action(migrate);
+  registerFlowsCommands(program);
+  registerNluCommands(program);
   await program.parseAsync(argv);
 }
 
@@ -72,6 +76,12 @@ async function run(roles: Roles) {
       .then(() => process.exit(0))
       .catch(() => process.exit(1));
   };
+  process.on('SIGHUP', () => {
+    runtime
+      .reloadContent()
+      .then((problems) => logger.info({ problems: problems.length }, 'flows and catalogue reloaded'))
+      .catch((err: unknown) => logger.error({ err: String(err) }, 'reload failed'));
+  });
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }

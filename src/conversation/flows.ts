@@ -71,8 +71,10 @@ function checkFlow(
   const command = (cmd: string | undefined, where: string) => {
     if (!cmd) return;
     const parsed = parsePayload(cmd);
-    if (!parsed || parsed.kind === 'choice')
-      return at(`${where} has a command "${cmd}" that is not a global command`);
+    if (!parsed || parsed.kind === 'choice') {
+      at(`${where} has a command "${cmd}" that is not a global command`);
+      return;
+    }
     if (
       (parsed.kind === 'procedure' || parsed.kind === 'topic') &&
       hasProcedure &&

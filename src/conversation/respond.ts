@@ -200,7 +200,7 @@ class Turn {
     );
     if (c.action === 'handoff') return this.command({ kind: 'officer' });
     // A follow-up such as "mất mấy ngày" is about the procedure already being discussed.
-    if (c.topic && this.state.procedure && c.intent !== 'procedure' && c.action !== 'handoff') {
+    if (c.topic && this.state.procedure && c.intent !== 'procedure') {
       return this.command({ kind: 'topic', code: this.state.procedure, topic: c.topic });
     }
     if (c.action === 'clarify') return this.clarify(c);
