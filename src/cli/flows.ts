@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -9,6 +10,7 @@ import {
   type Problem,
 } from '../catalogue/index.js';
 import { loadFlows } from '../conversation/flows.js';
+import { loadHolidayFile } from '../dossiers/calendar.js';
 import { createTranslator } from '../i18n.js';
 
 /** What `flows check` found. */
@@ -21,7 +23,7 @@ export interface FlowsCheckResult {
 /**
  * Runs every check over a flows folder: procedures and overrides, then the
  * conversation flows (schema, steps, flows, actions, texts in both locales,
- * and procedure codes their buttons name).
+ * and procedure codes their buttons name), then the holiday calendar.
  */
 export async function checkFlowsDir(dir: string): Promise<FlowsCheckResult> {
   const { catalogue, problems } = await loadCatalogue(dir);
@@ -34,6 +36,11 @@ export async function checkFlowsDir(dir: string): Promise<FlowsCheckResult> {
       catalogue.get(code) !== undefined || problems.some((p) => p.file.endsWith(`${code}.yaml`)),
   });
   problems.push(...flows.problems);
+  const holidays = path.join(dir, 'calendar', 'vn-holidays.yaml');
+  if (existsSync(holidays)) {
+    const res = await loadHolidayFile(holidays);
+    if (!res.ok) problems.push(...res.problems);
+  }
   return { catalogue, problems: sortProblems(problems), flowFiles: files.flows.length };
 }
 

@@ -1,4 +1,4 @@
-import { cp, readdir, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -393,6 +393,16 @@ describe('motcua flows check', () => {
       'browse.yaml: flow browse: step field choice ho_tich goes to a step "hotich" that does not exist',
       'browse.yaml: flow browse: step ho_tich choice khai_sinh names procedure 1.999999, which is not in the catalogue',
       'browse.yaml: flow browse: step ho_tich choice khai_tu uses text "flow.browse.no_such_text" missing from a locale',
+    ]);
+  });
+
+  it('checks the holiday calendar when the flows folder has one', async () => {
+    await mkdir(path.join(dir, 'calendar'));
+    await writeFile(path.join(dir, 'calendar', 'vn-holidays.yaml'), 'years: [2026]\nholiday: 2026-01-01\n');
+    const res = await checkFlowsDir(dir);
+    expect(res.problems.map((p) => `${p.file}:${p.line}`)).toEqual([
+      'calendar/vn-holidays.yaml:1',
+      'calendar/vn-holidays.yaml:2',
     ]);
   });
 
