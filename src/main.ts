@@ -223,8 +223,10 @@ async function startWorkers(
     hasText: (k) => translator.has(k),
   });
   const reloadContent = async () => [...(await catalogue.reload()), ...(await flows.reload())];
+  const ownSends = createOwnSends(redis.worker);
   const inboundDeps = {
     db: db.db,
+    ownSends,
     outbound,
     defaultLocale: config.defaultLocale,
     logger: inboundLog,
@@ -247,7 +249,7 @@ async function startWorkers(
     timezone: config.timezone,
     quietHours: config.quietHours,
     findSent: findSentInHistory(client),
-    ownSends: createOwnSends(redis.worker),
+    ownSends,
   };
   const inboundWorkers = await createInboundWorkers({
     connection: redis.worker,

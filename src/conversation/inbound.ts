@@ -6,7 +6,8 @@ import type { Logger } from '../log.js';
 import { addToOutbox, pendingForConversation, type Executor, type PendingRow } from '../queue/outbox.js';
 import type { OutboundProducer } from '../queue/outbound.js';
 import type { InboundJobData } from '../queue/inbound.js';
-import type { ZaloEvent } from '../zalo/events.js';
+import type { OaEchoEvent, ZaloEvent } from '../zalo/events.js';
+import type { OwnSends } from '../zalo/own-sends.js';
 import { isOwnEchoInOutbox } from './echoes.js';
 import { asConversationState, respond, type ConversationState, type RespondContext } from './respond.js';
 
@@ -18,6 +19,8 @@ export interface InboundDeps {
   logger: Logger;
   /** What answering needs for one OA: flows, its catalogue view, the matcher, translations. */
   conversation: (oaId: string) => RespondContext;
+  /** The registry the sender fills; an echo that beat the webhook's check is usually claimable here. */
+  ownSends?: Pick<OwnSends, 'claimEcho'>;
   now?: () => number;
 }
 
@@ -35,7 +38,7 @@ export type InboundOutcome = { status: 'duplicate' } | { status: 'processed'; re
  */
 export async function processInboundEvent(deps: InboundDeps, data: InboundJobData): Promise<InboundOutcome> {
   const { event } = data;
-  if (event.kind === 'oa_echo' && (await isOwnEchoInOutbox(deps.db, event))) {
+  if (event.kind === 'oa_echo' && (await isOwnEcho(deps, event))) {
     deps.logger.debug({ event: event.eventName }, 'own echo: the outbox already holds it');
     return { status: 'duplicate' };
   }
@@ -51,6 +54,13 @@ export async function processInboundEvent(deps: InboundDeps, data: InboundJobDat
   return outcome.status === 'duplicate'
     ? { status: 'duplicate' }
     : { status: 'processed', replies: outcome.replies.length };
+}
+
+/** An echo of motcua's own send: claimed from the sender's registry, else matched in the outbox. */
+async function isOwnEcho(deps: InboundDeps, event: OaEchoEvent): Promise<boolean> {
+  if (event.adminId) return false;
+  if (await deps.ownSends?.claimEcho(event.oaId, event.msgId).catch(() => false)) return true;
+  return isOwnEchoInOutbox(deps.db, event);
 }
 
 type Handled = { status: 'processed' | 'duplicate'; replies: PendingRow[] };

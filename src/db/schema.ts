@@ -83,6 +83,8 @@ export const outbox = pgTable(
   (t) => [
     index('outbox_status_idx').on(t.status, t.createdAt),
     index('outbox_conversation_idx').on(t.oaId, t.userId, t.id),
+    // Matching Zalo's oa_send_* echoes to the row they echo.
+    index('outbox_zalo_message_idx').on(t.oaId, t.zaloMessageId),
   ],
 );
 

@@ -101,12 +101,13 @@ async function attemptWithRetries(deps: SenderDeps, row: Row, lane: Lane): Promi
     await claim(deps.db, row.id);
     try {
       const res = await deps.zalo.sendMessage(row.userId, row.message as ZaloMessage);
+      // Remembered first: Zalo's echo of this send may already be on its way to the webhook.
+      await deps.ownSends?.remember(row.oaId, res.messageId).catch(() => undefined);
       await deps.db
         .update(outbox)
         .set({ status: 'sent', zaloMessageId: res.messageId, sentAt: sql`now()`, reason: null })
         .where(eq(outbox.id, row.id));
       deps.metrics?.sends.inc({ lane, decision: 'sent' });
-      await deps.ownSends?.remember(row.oaId, res.messageId).catch(() => undefined);
       return 'sent';
     } catch (err) {
       const verdict = await judgeFailure(deps, row, lane, err);

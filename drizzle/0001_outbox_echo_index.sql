@@ -1,0 +1,1 @@
+CREATE INDEX "outbox_zalo_message_idx" ON "outbox" USING btree ("oa_id","zalo_message_id");
