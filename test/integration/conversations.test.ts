@@ -2,27 +2,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import { EMULATOR_CREDENTIALS } from '../../src/config.js';
 import { conversations } from '../../src/db/schema.js';
-import { startTestApp } from '../support/app.js';
+import { startEmulatedStack } from '../support/app.js';
 import { dialog } from '../support/dialog.js';
-import { emulatorClient } from '../support/emulator-client.js';
-import { openTestDatabase, startTestRedis } from '../support/services.js';
 
-let redis: Awaited<ReturnType<typeof startTestRedis>>;
-let db: Awaited<ReturnType<typeof openTestDatabase>>;
-let app: Awaited<ReturnType<typeof startTestApp>>;
-let emu: ReturnType<typeof emulatorClient>;
+type Stack = Awaited<ReturnType<typeof startEmulatedStack>>;
+let stack: Stack | undefined;
+let db: Stack['db'];
+let emu: Stack['emu'];
 
 beforeAll(async () => {
-  redis = await startTestRedis();
-  db = await openTestDatabase();
-  app = await startTestApp({ redisUrl: redis.url, db });
-  emu = emulatorClient(app.url!);
+  stack = await startEmulatedStack();
+  ({ db, emu } = stack);
 });
 
 afterAll(async () => {
-  await app?.cleanup();
-  await db?.cleanup();
-  await redis?.cleanup();
+  await stack?.cleanup();
 });
 
 const OA = EMULATOR_CREDENTIALS.oaId;

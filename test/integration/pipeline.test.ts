@@ -4,7 +4,7 @@ import { EMULATOR_CREDENTIALS } from '../../src/config.js';
 import { inboundEvents, outbox } from '../../src/db/schema.js';
 import { startEmbeddedRedis } from '../../src/redis/embedded.js';
 import { dedupeKeyFor } from '../../src/zalo/events.js';
-import { eventually, startTestApp } from '../support/app.js';
+import { eventually, startEmulatedStack, startTestApp } from '../support/app.js';
 import { emulatorClient } from '../support/emulator-client.js';
 import { openTestDatabase, startTestRedis } from '../support/services.js';
 import { makeZaloEvent, signedDelivery } from '../support/zalo-events.js';
@@ -15,17 +15,15 @@ let db: Awaited<ReturnType<typeof openTestDatabase>>;
 let app: App;
 let emu: ReturnType<typeof emulatorClient>;
 
+let stack: Awaited<ReturnType<typeof startEmulatedStack>> | undefined;
+
 beforeAll(async () => {
-  redis = await startTestRedis();
-  db = await openTestDatabase();
-  app = await startTestApp({ redisUrl: redis.url, db });
-  emu = emulatorClient(app.url!);
+  stack = await startEmulatedStack();
+  ({ redis, db, app, emu } = stack);
 });
 
 afterAll(async () => {
-  await app?.cleanup();
-  await db?.cleanup();
-  await redis?.cleanup();
+  await stack?.cleanup();
 });
 
 const OA = EMULATOR_CREDENTIALS.oaId;

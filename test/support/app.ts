@@ -2,7 +2,8 @@ import { loadConfig, type Config } from '../../src/config.js';
 import type { DatabaseHandle } from '../../src/db/connection.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { startRuntime, type Roles, type Runtime } from '../../src/main.js';
-import { tempDir } from './services.js';
+import { emulatorClient } from './emulator-client.js';
+import { openTestDatabase, startTestRedis, tempDir } from './services.js';
 
 /**
  * Starts motcua in this process on a random port, against the given Redis and
@@ -59,4 +60,22 @@ export async function eventually<T>(
       throw new Error(`condition not met within ${ms} ms${last instanceof Error ? `: ${last.message}` : ''}`);
     await new Promise((r) => setTimeout(r, every));
   }
+}
+
+/** A throw-away Redis, a fresh database and motcua with its built-in emulator, for one test file. */
+export async function startEmulatedStack() {
+  const redis = await startTestRedis();
+  const db = await openTestDatabase();
+  const app = await startTestApp({ redisUrl: redis.url, db });
+  return {
+    redis,
+    db,
+    app,
+    emu: emulatorClient(app.url!),
+    cleanup: async () => {
+      await app.cleanup();
+      await db.cleanup();
+      await redis.cleanup();
+    },
+  };
 }
