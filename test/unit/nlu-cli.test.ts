@@ -22,7 +22,8 @@ function motcua(args: string[], input = '') {
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'motcua-nlu-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-describe('motcua nlu', () => {
+// Each case starts a TypeScript process; on a loaded machine that alone can take several seconds.
+describe('motcua nlu', { timeout: 60_000 }, () => {
   it('classify prints one JSON object per stdin line, with the agreed keys in order', () => {
     const { code, stdout, stderr } = motcua(
       ['classify'],
