@@ -1,6 +1,5 @@
-import { and, eq, gt, sql } from 'drizzle-orm';
 import type { Database } from '../db/connection.js';
-import { outbox } from '../db/schema.js';
+import { hasSendInFlight, hasSentMessage } from '../queue/outbox.js';
 import { ErrorCode, MotcuaError } from '../errors.js';
 import type { OaEchoEvent } from '../zalo/events.js';
 
@@ -20,25 +19,8 @@ export async function isOwnEchoInOutbox(
   now = Date.now(),
 ): Promise<boolean> {
   if (event.adminId) return false;
-  const [match] = await db
-    .select({ id: outbox.id })
-    .from(outbox)
-    .where(and(eq(outbox.oaId, event.oaId), eq(outbox.zaloMessageId, event.msgId)))
-    .limit(1);
-  if (match) return true;
-  const [inFlight] = await db
-    .select({ id: outbox.id })
-    .from(outbox)
-    .where(
-      and(
-        eq(outbox.oaId, event.oaId),
-        eq(outbox.userId, event.userId),
-        eq(outbox.status, 'sending'),
-        gt(outbox.claimedAt, sql`${new Date(now - ECHO_WAIT_MS).toISOString()}::timestamptz`),
-      ),
-    )
-    .limit(1);
-  if (inFlight) {
+  if (await hasSentMessage(db, event.oaId, event.msgId)) return true;
+  if (await hasSendInFlight(db, event.oaId, event.userId, new Date(now - ECHO_WAIT_MS))) {
     throw new MotcuaError(ErrorCode.EchoAheadOfSend, 'echo arrived before its send was recorded; retrying');
   }
   return false;

@@ -1,4 +1,4 @@
-import { and, asc, eq, lt } from 'drizzle-orm';
+import { and, asc, eq, gt, lt } from 'drizzle-orm';
 import type { Database } from '../db/connection.js';
 import { outbox } from '../db/schema.js';
 import type { Lane } from '../zalo/policy.js';
@@ -68,4 +68,36 @@ export async function strandedRows(db: Executor, olderThanMs: number, limit = 50
     .where(and(eq(outbox.status, 'pending'), lt(outbox.createdAt, cutoff)))
     .orderBy(asc(outbox.id))
     .limit(limit);
+}
+
+/** True when the OA's outbox holds a row Zalo acknowledged with this message id. */
+export async function hasSentMessage(db: Executor, oaId: string, zaloMessageId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(and(eq(outbox.oaId, oaId), eq(outbox.zaloMessageId, zaloMessageId)))
+    .limit(1);
+  return row !== undefined;
+}
+
+/** True when a send to this resident was claimed after `since` and has no result yet. */
+export async function hasSendInFlight(
+  db: Executor,
+  oaId: string,
+  userId: string,
+  since: Date,
+): Promise<boolean> {
+  const [row] = await db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.oaId, oaId),
+        eq(outbox.userId, userId),
+        eq(outbox.status, 'sending'),
+        gt(outbox.claimedAt, since),
+      ),
+    )
+    .limit(1);
+  return row !== undefined;
 }
