@@ -1,4 +1,5 @@
-import { TOPICS, type Topic } from './guidance.js';
+import type { Topic } from '../nlu/index.js';
+import { TOPICS } from './guidance.js';
 
 /**
  * Global commands: what a tapped button (an `oa.query.hide` payload) or a few

@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import type { Locale } from '../i18n.js';
 import type { Procedure } from '../catalogue/schema.js';
+import type { Topic } from '../nlu/index.js';
 import { buttonsMessage, fitText, type ZaloButton, type ZaloMessage } from '../zalo/messages.js';
 
 /**
@@ -10,10 +11,8 @@ import { buttonsMessage, fitText, type ZaloButton, type ZaloMessage } from '../z
  * details sit behind buttons.
  */
 
-/** The follow-up questions the bot can answer about a procedure. */
-export const TOPICS = ['documents', 'fee', 'time', 'where', 'online', 'legal'] as const;
-/** One follow-up question. */
-export type Topic = (typeof TOPICS)[number];
+/** The follow-up questions the bot can answer about a procedure (the matcher's topics). */
+export const TOPICS: readonly Topic[] = ['documents', 'fee', 'time', 'where', 'online', 'legal'];
 
 /** The desk and portal facts that an OA's override adds. */
 export interface DeskInfo {

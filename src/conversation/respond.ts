@@ -2,7 +2,7 @@ import type { TFunction } from 'i18next';
 import type { Procedure } from '../catalogue/schema.js';
 import type { Locale } from '../i18n.js';
 import type { Logger } from '../log.js';
-import type { Classification, Matcher } from '../nlu/index.js';
+import type { Classification, Matcher, Topic } from '../nlu/index.js';
 import type { ZaloEvent } from '../zalo/events.js';
 import { buttonsMessage, textMessage, type ZaloButton, type ZaloMessage } from '../zalo/messages.js';
 import { foldForMatch, parsePayload, typedCommand, type Command } from './commands.js';
@@ -23,7 +23,6 @@ import {
   topicAnswer,
   TOPICS,
   type DeskInfo,
-  type Topic,
 } from './guidance.js';
 
 /**
