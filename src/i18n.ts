@@ -48,8 +48,10 @@ export async function createTranslator(defaultLocale: Locale, dir = localesDir()
     returnNull: false,
     showSupportNotice: false,
   });
+  // One bound function per locale, made once: answering looks texts up many times per event.
+  const fixed = new Map(LOCALES.map((lng) => [lng, instance.getFixedT(lng)]));
   return {
-    t: (locale) => instance.getFixedT(locale),
+    t: (locale) => fixed.get(locale) ?? instance.getFixedT(locale),
     has: (key) => LOCALES.every((lng) => instance.exists(key, { lng, fallbackLng: false })),
   };
 }
