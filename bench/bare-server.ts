@@ -38,6 +38,30 @@ const json = (res: http.ServerResponse, status: number, body: string) => {
   res.end(body);
 };
 
+/** Parses, verifies and normalises one delivery as the receiver does; a status to answer when it fails. */
+function verifiedEvent(
+  req: http.IncomingMessage,
+  rawBody: Buffer,
+  opts: { appId: string; oaId: string; oaSecretKey: string },
+): { event: InboundJobData['event'] } | { status: 400 | 401 } {
+  try {
+    const raw = parseRawEvent(rawBody);
+    const check = verifyZaloSignature({
+      header: req.headers['x-zevent-signature'] as string | undefined,
+      rawBody,
+      timestamp: signedTimestamp(raw),
+      appId: opts.appId,
+      oaSecretKey: opts.oaSecretKey,
+    });
+    if (!check.ok) return { status: 401 };
+    return { event: normaliseEvent(raw, rawBody, opts.oaId) };
+  } catch {
+    return { status: 400 };
+  }
+}
+
+const refusal = (status: 400 | 401) => (status === 401 ? '{"error":"signature"}' : '{"error":"malformed"}');
+
 /**
  * The baseline webhook: a bare `node:http` handler doing the receiver's work and
  * nothing else — read the raw body (bounded), parse, verify the signature, normalise
@@ -62,21 +86,9 @@ export function startBareWebhookServer(opts: {
     req.on('end', () => {
       if (size > opts.maxBytes) return json(res, 413, '{"error":"too large"}');
       const rawBody = Buffer.concat(chunks);
-      let data: InboundJobData;
-      try {
-        const raw = parseRawEvent(rawBody);
-        const check = verifyZaloSignature({
-          header: req.headers['x-zevent-signature'] as string | undefined,
-          rawBody,
-          timestamp: signedTimestamp(raw),
-          appId: opts.appId,
-          oaSecretKey: opts.oaSecretKey,
-        });
-        if (!check.ok) return json(res, 401, '{"error":"signature"}');
-        data = { event: normaliseEvent(raw, rawBody, opts.oaId), receivedAt: Date.now() };
-      } catch {
-        return json(res, 400, '{"error":"malformed"}');
-      }
+      const verified = verifiedEvent(req, rawBody, opts);
+      if ('status' in verified) return json(res, verified.status, refusal(verified.status));
+      const data: InboundJobData = { event: verified.event, receivedAt: Date.now() };
       opts.enqueue(data).then(
         () => json(res, 200, '{"ok":true}'),
         () => json(res, 503, '{"error":"store unavailable"}'),
@@ -134,23 +146,11 @@ export async function startBareBot(opts: {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const rawBody = Buffer.concat(chunks);
-      try {
-        const raw = parseRawEvent(rawBody);
-        const check = verifyZaloSignature({
-          header: req.headers['x-zevent-signature'] as string | undefined,
-          rawBody,
-          timestamp: signedTimestamp(raw),
-          appId: opts.appId,
-          oaSecretKey: opts.oaSecretKey,
-        });
-        if (!check.ok) return json(res, 401, '{"error":"signature"}');
-        const event = normaliseEvent(raw, rawBody, opts.oaId);
-        json(res, 200, '{"ok":true}');
-        if (event.kind === 'user_message' && event.eventName === 'user_send_text') reply(event.userId);
-      } catch {
-        json(res, 400, '{"error":"malformed"}');
-      }
+      const verified = verifiedEvent(req, Buffer.concat(chunks), opts);
+      if ('status' in verified) return json(res, verified.status, refusal(verified.status));
+      json(res, 200, '{"ok":true}');
+      const { event } = verified;
+      if (event.kind === 'user_message' && event.eventName === 'user_send_text') reply(event.userId);
     });
   });
   const listening = await listenLocal(server);

@@ -1,5 +1,4 @@
-import type { RawAttachment } from '../events.js';
-import type { ConversationEntry, EmulatorState, EmulatorUser, EntryDelivery, OaEntry } from './state.js';
+import type { ConversationEntry, EmulatorState, EmulatorUser, OaEntry, UserEntry } from './state.js';
 
 /** A button under an OA message, as listed by the test API. */
 export interface PresentedButton {
@@ -28,16 +27,8 @@ export interface PresentedOaMessage {
   raw: Record<string, unknown>;
 }
 
-/** A message the resident sent, for the chat page. */
-export interface PresentedUserMessage {
-  messageId: string;
-  sentTime: number;
-  eventName: string;
-  text?: string;
-  attachments: RawAttachment[];
-  hidden: boolean;
-  delivery: EntryDelivery;
-}
+/** A message the resident sent, for the chat page (the log entry without its direction). */
+export type PresentedUserMessage = Omit<UserEntry, 'direction'>;
 
 /** A conversation line with its direction. */
 export type PresentedEntry =
