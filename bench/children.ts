@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { guardResources } from './cleanup.js';
 import { sleep } from './proc.js';
@@ -26,9 +27,14 @@ export interface Child {
  * Spawns `node --import tsx <file> ...args` from the repository root (as
  * test/support/processes.ts does) with the environment on top of this one; the
  * child is SIGKILLed by the emergency cleanup if the bench is interrupted.
+ * With BENCH_CPU_PROF, each child writes its threads' CPU profiles under `<dir>/<name>/` when it exits.
  */
 export function spawnChild(name: string, file: string, args: string[], env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
+  const profileDir = process.env.BENCH_CPU_PROF;
+  const profile = profileDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, name.replace(/\W+/g, '-'))}`]
+    : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', file, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -25,6 +25,14 @@ export const ErrorCode = {
   TokenRefreshFailed: 'MC_ERR_TOKEN_REFRESH_FAILED',
   /** An `oa_send_*` echo arrived while a send to the same resident was still in flight; the job retries. */
   EchoAheadOfSend: 'MC_ERR_ECHO_AHEAD_OF_SEND',
+  /** A resident's photo or file could not be downloaded after retries; the resident is asked to send it again. */
+  MediaUnavailable: 'MC_ERR_MEDIA_UNAVAILABLE',
+  /** A resident's photo or file is refused (type, size, too small, duplicate); the reason is told to the resident. */
+  MediaRefused: 'MC_ERR_MEDIA_REFUSED',
+  /** A stored document does not decrypt (wrong key or altered bytes); nothing is shown and the read is logged. */
+  FileUnreadable: 'MC_ERR_FILE_UNREADABLE',
+  /** A provincial one-stop system did not answer a status lookup usefully; the bot's own records are used. */
+  ExternalUnavailable: 'MC_ERR_EXTERNAL_UNAVAILABLE',
 } as const;
 
 /** One of the codes in {@link ErrorCode}. */

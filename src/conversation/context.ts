@@ -4,11 +4,16 @@ import type { Logger } from '../log.js';
 import { createMatcher, lexiconFromCatalogue, type Matcher } from '../nlu/index.js';
 import type { FlowStore } from './flows.js';
 import type { CatalogueView, RespondContext } from './respond.js';
+import type { ZaloMessage } from '../zalo/messages.js';
+
+/** Upper bound on answers kept per catalogue version (all OAs together). */
+const MAX_COMPOSED = 20_000;
 
 /**
  * Builds what answering needs for one OA from the live stores: the flows, the
  * OA's view of the catalogue, a matcher over that catalogue (rebuilt only
- * when the catalogue is reloaded) and the translations.
+ * when the catalogue is reloaded), answers composed once per catalogue version,
+ * and the translations.
  */
 export function createConversationContext(deps: {
   catalogue: CatalogueStore;
@@ -28,10 +33,30 @@ export function createConversationContext(deps: {
     }
     return m;
   };
+  const answers = new WeakMap<Catalogue, Map<string, ZaloMessage[]>>();
+  const composedFor = (catalogue: Catalogue, oaId: string) => {
+    let memo = answers.get(catalogue);
+    if (!memo) {
+      memo = new Map();
+      answers.set(catalogue, memo);
+    }
+    const cache = memo;
+    return (key: string, build: () => ZaloMessage[]): ZaloMessage[] => {
+      const full = `${oaId}\u0000${key}`;
+      let found = cache.get(full);
+      if (!found) {
+        found = build();
+        // Bounded by OAs x procedures x topics x languages; a stray key space must not grow it for ever.
+        if (cache.size < MAX_COMPOSED) cache.set(full, found);
+      }
+      return structuredClone(found);
+    };
+  };
   return (oaId) => {
     const catalogue = deps.catalogue.current();
     const view = catalogue.forOa(oaId);
     const oaView: CatalogueView = {
+      composed: composedFor(catalogue, oaId),
       get: (code) => view.get(code),
       desk: (locale) => ({
         ...(view.office

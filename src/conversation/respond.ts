@@ -46,6 +46,11 @@ export interface CatalogueView {
   get(code: string): Procedure | undefined;
   /** The desk's name, address, hours and portal in one language. */
   desk(locale: Locale): DeskInfo;
+  /**
+   * An answer composed from this view alone (a procedure's summary or topic in
+   * one language), built once per catalogue version; each call gets its own copy.
+   */
+  composed?(key: string, build: () => ZaloMessage[]): ZaloMessage[];
 }
 
 /** What answering needs. */
@@ -365,16 +370,19 @@ class Turn {
 
   private actions(): ActionRegistry {
     const desk = () => this.ctx.catalogue.desk(this.locale);
+    const composed = (key: string, build: () => ZaloMessage[]) =>
+      this.ctx.catalogue.composed ? this.ctx.catalogue.composed(`${this.locale}:${key}`, build) : build();
     return {
       'procedure.answer': (vars) => {
         const p = vars.procedure ? this.ctx.catalogue.get(vars.procedure) : undefined;
         if (!p)
           return { result: 'unknown', messages: [textMessage(this.t('conversation.unknown_procedure'))] };
         this.state.procedure = p.code;
-        const messages =
+        const messages = composed(`summary:${p.code}`, () =>
           p.agency === 'cong_an_xa'
             ? redirectAnswer(p, this.locale, this.t)
-            : procedureSummary(p, this.locale, this.t, desk());
+            : procedureSummary(p, this.locale, this.t, desk()),
+        );
         return { result: p.agency, messages };
       },
       'procedure.topic': (vars) => {
@@ -383,7 +391,10 @@ class Turn {
         if (!p || !topic)
           return { result: 'unknown', messages: [textMessage(this.t('conversation.unknown_procedure'))] };
         this.state.procedure = p.code;
-        return { result: 'ok', messages: topicAnswer(p, topic, this.locale, this.t, desk()) };
+        const messages = composed(`topic:${p.code}:${topic}`, () =>
+          topicAnswer(p, topic, this.locale, this.t, desk()),
+        );
+        return { result: 'ok', messages };
       },
     };
   }

@@ -102,6 +102,16 @@ describe('answers composed from the catalogue', () => {
     expect(national).not.toContain(office!.hours.vi);
   });
 
+  it('composes an answer once per catalogue version and hands each caller its own copy', () => {
+    const first = run('#p 1.001193');
+    first.messages[0]!.text = 'changed by a caller';
+    const second = run('#p 1.001193');
+    expect(second.messages[0]!.text).toMatch(/khai sinh/i);
+    expect(run('#p 1.001193', {}, 'en').messages[0]!.text).toMatch(/birth/i);
+    const other = run('#p 1.001193', {}, 'vi', 'another-oa');
+    expect(other.messages).not.toEqual(second.messages);
+  });
+
   it('points residence and ID card questions to Công an xã', () => {
     const reply = run('dang ky tam tru o dau');
     expect(reply.messages[0]!.text).toMatch(/do Công an xã giải quyết/);
