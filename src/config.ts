@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { AGENCY_CODE_PATTERN } from './dossiers/codes.js';
 import { ErrorCode, MotcuaError } from './errors.js';
 
 /**
@@ -121,6 +122,31 @@ const envSchema = z.object({
   FLOWS_DIR: optionalText,
   CONVERSATION_IDLE_HOURS: intFrom('CONVERSATION_IDLE_HOURS', 1, 24 * 90, 72),
   MISSES_BEFORE_OFFICER: intFrom('MISSES_BEFORE_OFFICER', 1, 10, 3),
+  AGENCY_CODE: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const code = (v ?? '').trim().toUpperCase();
+      if (code === '') return undefined;
+      if (!AGENCY_CODE_PATTERN.test(code)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `AGENCY_CODE must look like 000.00.06.H56 (the office's electronic agency code), got "${v}"`,
+        });
+        return z.NEVER;
+      }
+      return code;
+    }),
+  FILES_KEY: optionalText,
+  MEDIA_MAX_BYTES: intFrom('MEDIA_MAX_BYTES', 64 * 1024, 50 * 1024 * 1024, 10 * 1024 * 1024),
+  MEDIA_MIN_SIDE: intFrom('MEDIA_MIN_SIDE', 1, 4000, 320),
+  DOSSIER_RETENTION_DAYS: intFrom('DOSSIER_RETENTION_DAYS', 1, 36500, 365),
+  COMPLAINT_RETENTION_DAYS: intFrom('COMPLAINT_RETENTION_DAYS', 1, 36500, 730),
+  LOOKUPS_PER_DAY: intFrom('LOOKUPS_PER_DAY', 1, 1000, 5),
+  APOLOGY_EXTRA_DAYS: intFrom('APOLOGY_EXTRA_DAYS', 1, 60, 3),
+  HOLIDAYS_FILE: optionalText,
+  STAFF_API_TOKEN: optionalText,
+  EXTERNAL_STATUS_CONFIG: optionalText,
 });
 
 /** Zalo credentials and endpoints for the one OA this deployment serves by default. */
@@ -171,6 +197,34 @@ export interface Config {
   conversationIdleMs: number;
   /** Misunderstood messages in a row before the bot offers an officer. */
   missesBeforeOfficer: number;
+  dossiers: DossierConfig;
+  /**
+   * Bearer token for the staff API (`/api/staff/...`) that officers' tools call until the console
+   * lands; in emulator mode a documented fake default, otherwise unset disables the API.
+   */
+  staffApiToken?: string;
+}
+
+/** How dossiers, files, complaints and their retention behave. */
+export interface DossierConfig {
+  /** The office's electronic agency code, the first part of every dossier code. */
+  agencyCode: string;
+  /** base64 of 32 bytes; when unset the key is generated once into DATA_DIR/keys/files.key. */
+  filesKey?: string;
+  mediaMaxBytes: number;
+  /** Shorter side, in pixels, below which a photo of a paper is refused as unreadable. */
+  mediaMinSide: number;
+  /** Days after a dossier closes (or was last touched, while unfinished) before it and its files are deleted. */
+  retentionDays: number;
+  complaintRetentionDays: number;
+  /** Status lookups by code a resident may make per day. */
+  lookupsPerDay: number;
+  /** Working days an apology proposes beyond the missed appointment date. */
+  apologyExtraDays: number;
+  /** A holiday file replacing the repository's national one. */
+  holidaysFile?: string;
+  /** A YAML mapping for reading status from a provincial one-stop system (see docs). */
+  externalStatusConfig?: string;
 }
 
 /**
@@ -185,6 +239,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const zalo = resolveZalo(e);
+  if (!zalo.emulator && !e.AGENCY_CODE) {
+    throw new MotcuaError(
+      ErrorCode.ConfigInvalid,
+      'Invalid configuration:\n  - AGENCY_CODE: required with a real Zalo OA (the office code dossier codes start with, e.g. 000.00.06.H56)',
+    );
+  }
   const host = e.HOST ?? '0.0.0.0';
   return {
     port: e.PORT,
@@ -208,8 +268,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(e.FLOWS_DIR ? { flowsDir: path.resolve(e.FLOWS_DIR) } : {}),
     conversationIdleMs: e.CONVERSATION_IDLE_HOURS * 3600_000,
     missesBeforeOfficer: e.MISSES_BEFORE_OFFICER,
+    dossiers: {
+      agencyCode: e.AGENCY_CODE ?? EMULATOR_AGENCY_CODE,
+      ...(e.FILES_KEY ? { filesKey: e.FILES_KEY } : {}),
+      mediaMaxBytes: e.MEDIA_MAX_BYTES,
+      mediaMinSide: e.MEDIA_MIN_SIDE,
+      retentionDays: e.DOSSIER_RETENTION_DAYS,
+      complaintRetentionDays: e.COMPLAINT_RETENTION_DAYS,
+      lookupsPerDay: e.LOOKUPS_PER_DAY,
+      apologyExtraDays: e.APOLOGY_EXTRA_DAYS,
+      ...(e.HOLIDAYS_FILE ? { holidaysFile: path.resolve(e.HOLIDAYS_FILE) } : {}),
+      ...(e.EXTERNAL_STATUS_CONFIG ? { externalStatusConfig: path.resolve(e.EXTERNAL_STATUS_CONFIG) } : {}),
+    },
+    ...((e.STAFF_API_TOKEN ?? (zalo.emulator ? EMULATOR_STAFF_TOKEN : undefined))
+      ? { staffApiToken: e.STAFF_API_TOKEN ?? EMULATOR_STAFF_TOKEN }
+      : {}),
   };
 }
+
+/** The agency code used when AGENCY_CODE is unset: clearly not a real office's. */
+export const EMULATOR_AGENCY_CODE = '000.00.00.H00';
+
+/** The staff API token in emulator mode when STAFF_API_TOKEN is unset; fake and documented. */
+export const EMULATOR_STAFF_TOKEN = 'emulator-staff-token-not-real';
 
 type Env = z.infer<typeof envSchema>;
 

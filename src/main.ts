@@ -23,6 +23,11 @@ import { createReceiverFor } from './zalo/receiver.js';
 import { createOwnSends } from './zalo/own-sends.js';
 import { sendOutboxRow } from './zalo/sender.js';
 import { findSentInHistory } from './zalo/history.js';
+import type { RespondContext } from './conversation/respond.js';
+import { createDossierServices, type DossierServices } from './dossiers/services.js';
+import { sweepDueDates } from './dossiers/due.js';
+import { purgeDue } from './dossiers/retention.js';
+import { createStaffApi } from './http/staff-api.js';
 
 /** Which roles this process plays: `all` is both, the embedded default. */
 export interface Roles {
@@ -94,23 +99,49 @@ async function assemble(
   const outbound = createOutboundProducer({ connection: redis.worker, partitions });
   closers.push(() => outbound.close());
   const metrics = createMetrics(() => queueDepths(inbound, outbound));
+  const content = await loadContent(config, logger);
+  const dossierServices = await createDossierServices({
+    config,
+    db: db.db,
+    logger,
+    conversation: content.conversation,
+    enqueue: (rows) => outbound.enqueue(rows),
+  });
   let accepting = true;
   let url: string | undefined;
   let server: http.Server | undefined;
   if (roles.serve) {
-    const started = await startServer(config, logger, redis, db, inbound, metrics, () => accepting);
+    const started = await startServer(
+      config,
+      logger,
+      redis,
+      db,
+      inbound,
+      metrics,
+      () => accepting,
+      dossierServices,
+    );
     server = started.server;
     url = started.url;
     closers.push(started.closeEmulator);
   }
   const workers: Worker[] = [];
-  let reloadContent = (): Promise<Problem[]> => Promise.resolve([]);
+  const reloadContent = () => content.reload();
   if (roles.work) {
     const zaloConfig = config.zalo.emulator && url ? emulatorEndpoints(config, url) : config.zalo;
-    const started = await startWorkers(config, zaloConfig, logger, redis, db, outbound, metrics);
+    const started = await startWorkers(
+      config,
+      zaloConfig,
+      logger,
+      redis,
+      db,
+      outbound,
+      metrics,
+      content,
+      dossierServices,
+    );
     workers.push(...started.workers);
     closers.push(started.stop);
-    reloadContent = started.reloadContent;
   }
   const close = async () => {
     const started = Date.now();
@@ -136,6 +167,7 @@ async function startServer(
   inbound: InboundProducer,
   metrics: Metrics,
   isAccepting: () => boolean,
+  dossierServices: DossierServices,
 ) {
   let selfUrl = `http://127.0.0.1:${config.port}`;
   const emulator = config.zalo.emulator
@@ -168,6 +200,16 @@ async function startServer(
       },
     },
     emulator: emulator?.router,
+    ...(config.staffApiToken
+      ? {
+          staff: createStaffApi({
+            token: config.staffApiToken,
+            oaId: config.zalo.oaId,
+            services: dossierServices,
+            logger: logger.child({ component: 'staff-api' }),
+          }),
+        }
+      : {}),
   });
   const server = http.createServer(app);
   server.keepAliveTimeout = 65_000;
@@ -193,8 +235,9 @@ async function startWorkers(
   db: DatabaseHandle,
   outbound: OutboundProducer,
   metrics: Metrics,
+  content: Content,
+  dossierServices: DossierServices,
 ) {
-  const translator = await createTranslator(config.defaultLocale);
   const tokens = createTokenManager({
     db: db.db,
     redis: redis.worker,
@@ -213,16 +256,6 @@ async function startWorkers(
   });
   const budget = createRateBudget({ redis: redis.worker, appId: zalo.appId, perMinute: zalo.ratePerMinute });
   const inboundLog = logger.child({ component: 'inbound' });
-  const contentLog = logger.child({ component: 'flows' });
-  const flowsDir = config.flowsDir ?? defaultFlowsDir();
-  const catalogue = createCatalogueStore({ dir: flowsDir, logger: contentLog });
-  await catalogue.reload();
-  const flows = await createFlowStore({
-    dir: flowsDir,
-    logger: contentLog,
-    hasText: (k) => translator.has(k),
-  });
-  const reloadContent = async () => [...(await catalogue.reload()), ...(await flows.reload())];
   const ownSends = createOwnSends(redis.worker);
   const inboundDeps = {
     db: db.db,
@@ -230,15 +263,8 @@ async function startWorkers(
     outbound,
     defaultLocale: config.defaultLocale,
     logger: inboundLog,
-    conversation: createConversationContext({
-      catalogue,
-      flows,
-      translator,
-      logger: inboundLog,
-      ...(config.officeName ? { officeName: config.officeName } : {}),
-      idleMs: config.conversationIdleMs,
-      missesBeforeOfficer: config.missesBeforeOfficer,
-    }),
+    conversation: content.conversation,
+    desk: dossierServices.desk,
   };
   const senderDeps = {
     db: db.db,
@@ -281,12 +307,78 @@ async function startWorkers(
     tokens.refreshIfDue().catch((err: unknown) => logger.error({ err: String(err) }, 'token refresh failed'));
   }, 60_000);
   refresher.unref();
+  const sweeps = startDossierSweeps(dossierServices, logger.child({ component: 'sweeps' }));
   return {
     workers: [...inboundWorkers, ...outboundWorkers],
-    reloadContent,
     stop: async () => {
       clearInterval(refresher);
+      await sweeps.stop();
       await relay.stop();
+    },
+  };
+}
+
+/** Flows, catalogue and translations, and answering built on them; reloadable on SIGHUP. */
+interface Content {
+  conversation: (oaId: string) => RespondContext;
+  reload(): Promise<Problem[]>;
+}
+
+async function loadContent(config: Config, logger: Logger): Promise<Content> {
+  const translator = await createTranslator(config.defaultLocale);
+  const contentLog = logger.child({ component: 'flows' });
+  const flowsDir = config.flowsDir ?? defaultFlowsDir();
+  const catalogue = createCatalogueStore({ dir: flowsDir, logger: contentLog });
+  await catalogue.reload();
+  const flows = await createFlowStore({
+    dir: flowsDir,
+    logger: contentLog,
+    hasText: (k) => translator.has(k),
+  });
+  return {
+    conversation: createConversationContext({
+      catalogue,
+      flows,
+      translator,
+      logger: logger.child({ component: 'inbound' }),
+      ...(config.officeName ? { officeName: config.officeName } : {}),
+      idleMs: config.conversationIdleMs,
+      missesBeforeOfficer: config.missesBeforeOfficer,
+    }),
+    reload: async () => [...(await catalogue.reload()), ...(await flows.reload())],
+  };
+}
+
+/**
+ * Due-date reminders and apology drafts every 10 minutes, retention every hour. Every process with
+ * the work role runs them; both sweeps are idempotent (claims and unique drafts), so two never
+ * remind twice.
+ */
+function startDossierSweeps(services: DossierServices, logger: Logger) {
+  let running: Promise<unknown> = Promise.resolve();
+  const run = (name: string, job: () => Promise<unknown>) => {
+    running = running
+      .then(job)
+      .catch((err: unknown) =>
+        logger.error({ err: err instanceof Error ? err.message : String(err) }, `${name} failed`),
+      );
+  };
+  const due = setInterval(() => run('due-date sweep', () => sweepDueDates(services.office)), 10 * 60_000);
+  const purge = setInterval(
+    () =>
+      run('retention purge', () =>
+        purgeDue({ db: services.office.db, removeFile: (p) => services.store.remove(p), logger }),
+      ),
+    60 * 60_000,
+  );
+  due.unref();
+  purge.unref();
+  run('due-date sweep', () => sweepDueDates(services.office));
+  return {
+    stop: async () => {
+      clearInterval(due);
+      clearInterval(purge);
+      await running;
     },
   };
 }

@@ -8,6 +8,8 @@ import type { OutboundProducer } from '../queue/outbound.js';
 import type { InboundJobData } from '../queue/inbound.js';
 import type { OaEchoEvent, ZaloEvent } from '../zalo/events.js';
 import type { OwnSends } from '../zalo/own-sends.js';
+import type { Desk } from '../dossiers/desk.js';
+import type { PreparedMedia } from '../dossiers/media.js';
 import { isOwnEchoInOutbox } from './echoes.js';
 import { asConversationState, respond, type ConversationState, type RespondContext } from './respond.js';
 
@@ -21,6 +23,8 @@ export interface InboundDeps {
   conversation: (oaId: string) => RespondContext;
   /** The registry the sender fills; an echo that beat the webhook's check is usually claimable here. */
   ownSends?: Pick<OwnSends, 'claimEcho'>;
+  /** Dossiers and complaints in chat; without it the bot only answers questions. */
+  desk?: Desk;
   now?: () => number;
 }
 
@@ -42,9 +46,23 @@ export async function processInboundEvent(deps: InboundDeps, data: InboundJobDat
     deps.logger.debug({ event: event.eventName }, 'own echo: the outbox already holds it');
     return { status: 'duplicate' };
   }
-  const outcome = actsOnConversation(event)
-    ? await handleResidentAction(deps, data)
-    : { status: (await recordEvent(deps.db, data)) ? 'processed' : 'duplicate', replies: [] };
+  // Photos are downloaded before the transaction: Zalo's URLs expire, and a download must not hold it open.
+  const media = deps.desk && actsOnConversation(event) ? await deps.desk.prepare(deps.db, event) : undefined;
+  let outcome: Handled;
+  try {
+    outcome = actsOnConversation(event)
+      ? await handleResidentAction(deps, data, media)
+      : {
+          status: (await recordEvent(deps.db, data)) ? 'processed' : 'duplicate',
+          replies: [],
+          removeAfterCommit: [],
+        };
+  } catch (err) {
+    await deps.desk?.remove(storedPaths(media));
+    throw err;
+  }
+  if (outcome.status === 'duplicate') await deps.desk?.remove(storedPaths(media));
+  if (outcome.removeAfterCommit.length > 0) await deps.desk?.remove(outcome.removeAfterCommit);
   if (outcome.status === 'duplicate' && event.userId) await flushConversation(deps, event.oaId, event.userId);
   if (outcome.replies.length > 0) await deps.outbound.enqueue(outcome.replies);
   deps.logger.debug(
@@ -63,19 +81,39 @@ async function isOwnEcho(deps: InboundDeps, event: OaEchoEvent): Promise<boolean
   return isOwnEchoInOutbox(deps.db, event);
 }
 
-type Handled = { status: 'processed' | 'duplicate'; replies: PendingRow[] };
+type Handled = { status: 'processed' | 'duplicate'; replies: PendingRow[]; removeAfterCommit: string[] };
 
-async function handleResidentAction(deps: InboundDeps, data: InboundJobData): Promise<Handled> {
+function storedPaths(media: PreparedMedia[] | undefined): string[] {
+  return (media ?? []).flatMap((m) => (m.ok ? [m.path] : []));
+}
+
+async function handleResidentAction(
+  deps: InboundDeps,
+  data: InboundJobData,
+  media: PreparedMedia[] | undefined,
+): Promise<Handled> {
   const { event } = data;
   return deps.db.transaction(async (tx): Promise<Handled> => {
-    if (!(await recordEvent(tx, data))) return { status: 'duplicate', replies: [] };
+    if (!(await recordEvent(tx, data))) return { status: 'duplicate', replies: [], removeAfterCommit: [] };
     const saved = await touchConversation(tx, event, deps.defaultLocale);
-    const reply = respond(deps.conversation(event.oaId), {
-      event,
-      locale: saved.locale,
-      state: saved.state,
-      now: deps.now?.() ?? Date.now(),
-    });
+    const now = deps.now?.() ?? Date.now();
+    const desk = deps.desk
+      ? await deps.desk.handle(tx, {
+          event,
+          locale: saved.locale,
+          state: saved.state.desk,
+          ...(media ? { media } : {}),
+          now: new Date(now),
+        })
+      : undefined;
+    const reply = desk?.handled
+      ? { messages: desk.messages, locale: saved.locale, state: { ...saved.state, lastActiveAt: now } }
+      : respond(deps.conversation(event.oaId), { event, locale: saved.locale, state: saved.state, now });
+    if (desk && !desk.handled) reply.messages.push(...desk.messages);
+    if (desk) {
+      if (desk.state) reply.state.desk = desk.state;
+      else delete reply.state.desk;
+    }
     await saveConversation(tx, event, reply.locale, reply.state);
     const messages = reply.messages.map((message) => ({
       oaId: event.oaId,
@@ -86,7 +124,7 @@ async function handleResidentAction(deps: InboundDeps, data: InboundJobData): Pr
     }));
     const ids = await addToOutbox(tx, messages);
     const replies = ids.map((id) => ({ id, oaId: event.oaId, userId: event.userId, lane: 'reply' }));
-    return { status: 'processed', replies };
+    return { status: 'processed', replies, removeAfterCommit: desk?.removeAfterCommit ?? [] };
   });
 }
 

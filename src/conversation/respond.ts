@@ -39,6 +39,8 @@ export interface ConversationState {
   /** Messages in a row the bot did not understand. */
   misses?: number;
   lastActiveAt?: number;
+  /** What the dossier desk keeps (read by the desk itself). */
+  desk?: unknown;
 }
 
 /** The procedures and desk facts of one OA. */
@@ -83,6 +85,7 @@ export function asConversationState(value: unknown): ConversationState {
     ...(pos && typeof pos.flow === 'string' && typeof pos.step === 'string' ? { position: pos } : {}),
     ...(typeof v.procedure === 'string' ? { procedure: v.procedure } : {}),
     ...(typeof v.misses === 'number' ? { misses: v.misses } : {}),
+    ...(v.desk && typeof v.desk === 'object' ? { desk: v.desk } : {}),
     ...(typeof v.lastActiveAt === 'number' ? { lastActiveAt: v.lastActiveAt } : {}),
   };
 }

@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -9,6 +11,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
 /**
@@ -99,3 +102,253 @@ export const zaloTokens = pgTable('zalo_tokens', {
   generation: integer('generation').notNull().default(0),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** Each answer a resident gave to the data-use notice (versioned), kept as proof of consent. */
+export const consents = pgTable(
+  'consents',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    oaId: text('oa_id').notNull(),
+    userId: text('user_id').notNull(),
+    /** The notice's version, e.g. `2026-12`; a new version asks again. */
+    version: text('version').notNull(),
+    /** accepted | declined */
+    decision: text('decision').notNull(),
+    decidedAt: timestamp('decided_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('consents_resident_idx').on(t.oaId, t.userId, t.id)],
+);
+
+/** What a resident shared through Zalo's request_user_info form (`user_submit_info`). */
+export const residentProfiles = pgTable(
+  'resident_profiles',
+  {
+    oaId: text('oa_id').notNull(),
+    userId: text('user_id').notNull(),
+    name: text('name'),
+    phone: text('phone'),
+    address: text('address'),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.oaId, t.userId] })],
+);
+
+/**
+ * A dossier (hồ sơ) assembled in Zalo. `stage` is collecting → submitted (or cancelled);
+ * once submitted, `status` is the national status code (1–10) and `code` the dossier code.
+ */
+export const dossiers = pgTable(
+  'dossiers',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    oaId: text('oa_id').notNull(),
+    userId: text('user_id').notNull(),
+    procedureCode: text('procedure_code').notNull(),
+    code: text('code').unique(),
+    /** collecting | submitted | cancelled */
+    stage: text('stage').notNull().default('collecting'),
+    /** Where the intake stands while collecting: consent | identity | slots | channel | address | confirm. */
+    step: text('step').notNull().default('consent'),
+    /** The slot being collected (index into the procedure's photo slots). */
+    slotIndex: integer('slot_index').notNull().default(0),
+    /** Slots the resident chose to skip. */
+    skipped: jsonb('skipped')
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    status: integer('status'),
+    /** desk | post: where the result is handed over. */
+    channel: text('channel'),
+    postAddress: text('post_address'),
+    consentId: bigint('consent_id', { mode: 'number' }),
+    /** Ngày hẹn trả kết quả, a local date (YYYY-MM-DD). */
+    appointmentDate: text('appointment_date'),
+    /** Slots an officer asked to have again (status 5), and the note sent with the request. */
+    supplementSlots: jsonb('supplement_slots')
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    supplementNote: text('supplement_note'),
+    supplementedAt: timestamp('supplemented_at', { withTimezone: true }),
+    /** Why the dossier was refused or stopped, as told to the resident. */
+    reason: text('reason'),
+    /** The appointment date a reminder was last sent for. */
+    remindedFor: text('reminded_for'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    /** When the retention job deletes the dossier and its files. */
+    purgeAfter: timestamp('purge_after', { withTimezone: true }),
+  },
+  (t) => [
+    index('dossiers_resident_idx').on(t.oaId, t.userId, t.id),
+    index('dossiers_due_idx').on(t.status, t.appointmentDate),
+    index('dossiers_purge_idx').on(t.purgeAfter),
+  ],
+);
+
+/**
+ * Photos and files residents sent for a dossier or a complaint: stored encrypted under the data
+ * directory (`path`), identified by the plaintext's SHA-256; never in Redis or job data.
+ */
+export const storedFiles = pgTable(
+  'stored_files',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** dossier | complaint */
+    ownerKind: text('owner_kind').notNull(),
+    ownerId: bigint('owner_id', { mode: 'number' }).notNull(),
+    /** The document slot (dossier) or `photo` (complaint). */
+    slot: text('slot').notNull(),
+    /** The file store's id (bound into the encryption) and relative path. */
+    fileId: text('file_id').notNull(),
+    path: text('path').notNull(),
+    sha256: text('sha256').notNull(),
+    size: integer('size').notNull(),
+    mime: text('mime').notNull(),
+    width: integer('width'),
+    height: integer('height'),
+    /** The Zalo message that carried it. */
+    msgId: text('msg_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('stored_files_owner_idx').on(t.ownerKind, t.ownerId, t.slot),
+    uniqueIndex('stored_files_same_content_idx').on(t.ownerKind, t.ownerId, t.sha256),
+  ],
+);
+
+/** A dossier's history: submission, every status change, supplements, reminders, apologies. */
+export const dossierEvents = pgTable(
+  'dossier_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    dossierId: bigint('dossier_id', { mode: 'number' }).notNull(),
+    kind: text('kind').notNull(),
+    fromStatus: integer('from_status'),
+    toStatus: integer('to_status'),
+    /** `resident`, `system` or `officer:<name>`. */
+    actor: text('actor').notNull(),
+    note: text('note'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('dossier_events_dossier_idx').on(t.dossierId, t.id)],
+);
+
+/** Daily sequence numbers per agency code, for dossier codes `<agency>-<yyMMdd>-<nnnn>`. */
+export const dossierSequences = pgTable(
+  'dossier_sequences',
+  {
+    agency: text('agency').notNull(),
+    day: text('day').notNull(),
+    last: integer('last').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.agency, t.day] })],
+);
+
+/** Draft and sent apology letters (Phiếu xin lỗi và hẹn lại ngày trả kết quả). */
+export const apologies = pgTable(
+  'apologies',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    dossierId: bigint('dossier_id', { mode: 'number' }).notNull(),
+    /** The appointment date that will be missed, and the new one proposed. */
+    dueDate: text('due_date').notNull(),
+    proposedDate: text('proposed_date').notNull(),
+    reason: text('reason'),
+    /** draft | sent | dismissed */
+    status: text('status').notNull().default('draft'),
+    decidedBy: text('decided_by'),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('apologies_dossier_due_idx').on(t.dossierId, t.dueDate)],
+);
+
+/** A resident's rating (1–5) of a finished dossier or a resolved chat, with an optional comment. */
+export const ratings = pgTable(
+  'ratings',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    oaId: text('oa_id').notNull(),
+    userId: text('user_id').notNull(),
+    /** dossier | ticket */
+    subjectKind: text('subject_kind').notNull(),
+    subjectId: bigint('subject_id', { mode: 'number' }).notNull(),
+    procedureCode: text('procedure_code'),
+    score: integer('score').notNull(),
+    comment: text('comment'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('ratings_subject_idx').on(t.subjectKind, t.subjectId)],
+);
+
+/** Phản ánh, kiến nghị: a resident's report or complaint, with a tracking code and the office's answer. */
+export const complaints = pgTable(
+  'complaints',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    oaId: text('oa_id').notNull(),
+    userId: text('user_id').notNull(),
+    code: text('code').unique(),
+    category: text('category'),
+    text: text('text'),
+    latitude: doublePrecision('latitude'),
+    longitude: doublePrecision('longitude'),
+    /** drafting | open | answered */
+    status: text('status').notNull().default('drafting'),
+    /** While drafting: category | text | photos | location | confirm. */
+    step: text('step').notNull().default('category'),
+    response: text('response'),
+    respondedBy: text('responded_by'),
+    respondedAt: timestamp('responded_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }),
+    purgeAfter: timestamp('purge_after', { withTimezone: true }),
+  },
+  (t) => [index('complaints_resident_idx').on(t.oaId, t.userId, t.id)],
+);
+
+/** Things an officer should look at (a new dossier, a supplement, an apology draft, a complaint). */
+export const staffNotices = pgTable(
+  'staff_notices',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    oaId: text('oa_id').notNull(),
+    kind: text('kind').notNull(),
+    subjectKind: text('subject_kind').notNull(),
+    subjectId: bigint('subject_id', { mode: 'number' }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    seenAt: timestamp('seen_at', { withTimezone: true }),
+  },
+  (t) => [index('staff_notices_open_idx').on(t.oaId, t.seenAt, t.id)],
+);
+
+/** Who did what to which record, when: every officer action and every read of documents. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    subjectKind: text('subject_kind'),
+    subjectId: text('subject_id'),
+    details: jsonb('details'),
+  },
+  (t) => [index('audit_log_subject_idx').on(t.subjectKind, t.subjectId, t.id)],
+);
+
+/** Status lookups by dossier code, for the per-resident daily limit. */
+export const lookupAttempts = pgTable(
+  'lookup_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    oaId: text('oa_id').notNull(),
+    userId: text('user_id').notNull(),
+    ok: boolean('ok').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('lookup_attempts_resident_idx').on(t.oaId, t.userId, t.at)],
+);

@@ -1,5 +1,6 @@
 import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { Metrics } from '../metrics.js';
+import { createAssetsRouter } from './assets.js';
 
 /** Readiness of the parts the app depends on; each check throws when its part is down. */
 export type ReadinessChecks = Record<string, () => Promise<void>>;
@@ -12,6 +13,8 @@ export interface HttpAppDeps {
   /** False once shutdown began, so load balancers stop routing here. */
   isAccepting: () => boolean;
   emulator?: Router;
+  /** The staff API (`/api/staff`), when a token is configured. */
+  staff?: Router;
 }
 
 /**
@@ -30,6 +33,8 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   app.get('/webhooks/zalo', (_req, res) => {
     res.json({ ok: true });
   });
+  app.use('/assets', createAssetsRouter());
+  if (deps.staff) app.use('/api/staff', deps.staff);
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });

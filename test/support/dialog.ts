@@ -28,6 +28,25 @@ export function dialog(emu: ReturnType<typeof emulatorClient>, userId: string) {
       await emu.say(userId, text);
       return answers(n);
     },
+    /** The resident sends a photo (PNG/JPEG bytes); resolves with the bot's answer. */
+    async photo(bytes: Buffer, n = 1) {
+      await emu.send(userId, { type: 'image', dataBase64: bytes.toString('base64') });
+      return answers(n);
+    },
+    /** The resident sends any attachment; resolves with the bot's answer. */
+    async attach(attachment: Record<string, unknown>, n = 1) {
+      await emu.send(userId, attachment);
+      return answers(n);
+    },
+    /** The resident fills in the request_user_info card. */
+    async submitInfo(info: { name?: string; phone?: string }, n = 1) {
+      await emu.submitInfo(userId, info);
+      return answers(n);
+    },
+    /** Waits for `n` more messages the bot sends on its own (notifications). */
+    async expect(n = 1) {
+      return answers(n);
+    },
     /** The resident taps the button titled `title` under the bot's last message that has buttons. */
     async tap(title: string, n = 1) {
       const withButtons = [...last].reverse().find((m) => m.buttons?.length);

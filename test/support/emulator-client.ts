@@ -32,6 +32,24 @@ export function emulatorClient(base: string) {
           body: JSON.stringify({ text: String(button.payload), hidden: button.type === 'oa.query.hide' }),
         }),
       ) as Promise<{ msgId: string }>,
+    /** Makes the resident send an attachment (`image`, `file`, `location`) through the signed webhook. */
+    send: async (userId: string, attachment: Record<string, unknown>, text?: string) =>
+      json(
+        await fetch(`${api}/users/${encodeURIComponent(userId)}/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ attachment, ...(text ? { text } : {}) }),
+        }),
+      ) as Promise<{ msgId: string }>,
+    /** Answers the OA's request_user_info card (`user_submit_info`). */
+    submitInfo: async (userId: string, info: { name?: string; phone?: string; address?: string }) =>
+      json(
+        await fetch(`${api}/users/${encodeURIComponent(userId)}/submit-info`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(info),
+        }),
+      ),
     /** Everything the OA sent the resident, in order. */
     inbox: async (userId: string) =>
       (

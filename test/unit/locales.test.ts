@@ -23,7 +23,10 @@ describe('resident-facing text', () => {
     const texts = keysOf(vi).map((k) =>
       k.split('.').reduce<unknown>((o, p) => (o as Record<string, unknown>)[p], vi),
     );
-    const long = texts.filter((t): t is string => typeof t === 'string' && t.length > 40);
+    // Placeholders are not words: a template of placeholders alone has nothing to accent.
+    const long = texts.filter(
+      (t): t is string => typeof t === 'string' && t.replace(/\{\{[^}]+\}\}/g, '').trim().length > 40,
+    );
     expect(long.length).toBeGreaterThan(10);
     for (const t of long)
       expect(t, t).toMatch(/[àáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵđ]/i);
@@ -32,7 +35,17 @@ describe('resident-facing text', () => {
 
   it('keeps every button label within Zalo’s 20 characters', async () => {
     const tr = await createTranslator('vi');
-    const labels = ['menu', 'flow.browse', 'flow.common', 'guidance.button', 'conversation.button'];
+    const labels = [
+      'menu',
+      'flow.browse',
+      'flow.common',
+      'guidance.button',
+      'conversation.button',
+      'intake.button',
+      'rating.button',
+      'complaint.button',
+      'complaint.category',
+    ];
     for (const lng of ['vi', 'en'] as const) {
       const res = loadResources()[lng]!.common as Record<string, unknown>;
       for (const prefix of labels) {

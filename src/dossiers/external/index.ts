@@ -1,0 +1,32 @@
+/** Dossier status from provincial one-stop systems: the source interface, mapping files, the HTTP adapter. */
+export type { DossierLookupQuery, DossierStatusSource, ExternalDossier } from './source.js';
+export {
+  DateFormatSchema,
+  FieldPathSchema,
+  FieldsSchema,
+  NotFoundSchema,
+  PLACEHOLDERS,
+  StatusMappingSchema,
+  envNamesIn,
+  fillJsonTemplate,
+  fillTemplate,
+  formatProblems,
+  isPlainObject,
+  loadStatusMapping,
+  missingEnv,
+  parseFieldPath,
+  parseStatusMapping,
+  placeholdersIn,
+  placeholdersUsed,
+  readPath,
+  resolveHeaders,
+  statusKey,
+  type DateFormat,
+  type Fields,
+  type NotFoundRule,
+  type PathStep,
+  type Placeholder,
+  type StatusMapping,
+  type StatusMappingLoadOptions,
+} from './mapping.js';
+export { createHttpStatusSource, type HttpStatusSource, type HttpStatusSourceDeps } from './http-source.js';
