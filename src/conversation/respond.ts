@@ -286,7 +286,7 @@ class Turn {
       const map: Record<string, [string, string]> = {
         dossier_status: ['menu.dossier', '#dossier'],
         handoff: ['menu.officer', '#officer'],
-        feedback: ['conversation.button.feedback', '#officer'],
+        feedback: ['conversation.button.feedback', '#pa start'],
       };
       const hit = map[intent];
       return hit ? this.hidden(hit[0], hit[1]) : undefined;

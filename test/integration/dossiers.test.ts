@@ -280,3 +280,79 @@ describe('photos that cannot be taken', () => {
     expect(dup!.text).toMatch(/đã gửi rồi/);
   });
 });
+
+describe('complaints and reports (phản ánh, kiến nghị)', () => {
+  it('files a report with category, text, photos and location, gets a code, and hears the answer', async () => {
+    const chat = dialog(emu, 'pa-resident');
+    const [start] = await chat.say('toi muon phan anh');
+    expect(start!.text).toMatch(/phản ánh, kiến nghị về việc gì/);
+    expect(chat.buttons()).toContain('Rác, môi trường');
+    const [askText] = await chat.tap('Rác, môi trường');
+    expect(askText!.text).toMatch(/mô tả ngắn gọn/);
+    const [askPhotos] = await chat.say('Bãi rác tự phát ở đầu thôn 3, bốc mùi mấy ngày nay.');
+    expect(askPhotos!.text).toMatch(/ảnh hiện trường/);
+    const [gotPhoto] = await chat.photo(jpeg(1280, 960));
+    expect(gotPhoto!.text).toBe('Đã nhận 1 ảnh.');
+    const [askPlace] = await chat.tap('Tiếp tục');
+    expect(askPlace!.text).toMatch(/vị trí/);
+    const placed = await chat.attach({ type: 'location', latitude: 16.0471, longitude: 108.2062 }, 2);
+    expect(placed[1]!.text).toMatch(/Ảnh: 1\. Vị trí: có\./);
+    const [sent] = await chat.tap('Gửi phản ánh');
+    const code = /Mã theo dõi: (PA-\d{6}-\d{4})/.exec(sent!.text ?? '')?.[1];
+    expect(code).toBeDefined();
+
+    const [open] = await chat.say(code!.toLowerCase());
+    expect(open!.text).toMatch(/đang chờ cán bộ trả lời/);
+    const answered = await staff('POST', `/complaints/${code}/response`, {
+      response: 'Đội vệ sinh môi trường sẽ thu gom trong sáng mai.',
+    });
+    expect(answered.status).toBe(200);
+    const [answer] = await chat.expect();
+    expect(answer!.text).toMatch(/đã có trả lời/);
+    expect(answer!.text).toMatch(/thu gom trong sáng mai/);
+    const [status] = await chat.say(code!);
+    expect(status!.text).toMatch(/đã được trả lời/);
+
+    const stranger = dialog(emu, 'pa-stranger');
+    const [notTheirs] = await stranger.say(code!);
+    expect(notTheirs!.text).toMatch(/không tìm thấy phản ánh/);
+  });
+});
+
+describe('limits and retention', () => {
+  it('limits lookups by code per resident per day', async () => {
+    const chat = dialog(emu, 'dz-guesser');
+    for (let i = 0; i < 5; i++) {
+      await chat.say(`000.00.00.H00-260101-000${i + 1}`);
+      await chat.say('0000');
+    }
+    const [limited] = await chat.say('000.00.00.H00-260101-0009');
+    expect(limited!.text).toMatch(/đã tra cứu theo mã 5 lần/);
+  });
+
+  it('deletes a cancelled dossier and its encrypted files when its purge date passes, and records it', async () => {
+    const chat = dialog(emu, 'dz-cancel');
+    await chat.say('nop ho so khai sinh', 2);
+    await chat.tap('Đồng ý', 2);
+    await chat.submitInfo({ name: 'Phạm Văn Dũng', phone: '0901222333' }, 2);
+    await chat.photo(png(1000, 1400, 0x12), 2);
+    const [row] = await db.db
+      .select()
+      .from(dossiers)
+      .where(and(eq(dossiers.userId, 'dz-cancel'), eq(dossiers.stage, 'collecting')));
+    const [file] = await db.db.select().from(storedFiles).where(eq(storedFiles.ownerId, row!.id));
+    const onDisk = path.join(app.config.dataDir, 'files', file!.path);
+    expect(readFileSync(onDisk).length).toBeGreaterThan(0);
+    await db.db
+      .update(dossiers)
+      .set({ purgeAfter: new Date(Date.now() - 1000) })
+      .where(eq(dossiers.id, row!.id));
+    const purged = await staff('POST', '/sweeps/retention');
+    expect(purged.body.dossiers).toBeGreaterThanOrEqual(1);
+    expect(purged.body.files).toBeGreaterThanOrEqual(1);
+    expect(await db.db.select().from(dossiers).where(eq(dossiers.id, row!.id))).toEqual([]);
+    expect(() => readFileSync(onDisk)).toThrow(/ENOENT/);
+    const audit = await db.db.select().from(auditLog).where(eq(auditLog.action, 'retention.purge'));
+    expect(audit.length).toBeGreaterThanOrEqual(1);
+  });
+});
