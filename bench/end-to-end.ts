@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
-import { EMULATOR_CREDENTIALS, loadConfig } from '../src/config.js';
+import { EMULATOR_AGENCY_CODE, EMULATOR_CREDENTIALS, loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/connection.js';
 import { createLogger } from '../src/log.js';
 import { startRuntime } from '../src/main.js';
@@ -478,6 +478,7 @@ async function runScaled(
       ZALO_APP_ID: EMULATOR_CREDENTIALS.appId,
       ZALO_APP_SECRET: EMULATOR_CREDENTIALS.appSecret,
       ZALO_OA_ID: EMULATOR_CREDENTIALS.oaId,
+      AGENCY_CODE: EMULATOR_AGENCY_CODE,
       ZALO_OA_SECRET_KEY: EMULATOR_CREDENTIALS.oaSecretKey,
       ZALO_REFRESH_TOKEN: EMULATOR_CREDENTIALS.refreshToken,
       ZALO_RATE_PER_MINUTE: '1000000',

@@ -1,4 +1,6 @@
 import { SCALED_LABEL, type EndToEndResult, type EndToEndRun, type P99Target } from './end-to-end.js';
+import type { DocumentsBenchResult } from './documents.js';
+import { renderDocumentsBench } from './documents-report.js';
 import type { IngestCell, IngestResult } from './ingest.js';
 import { renderNluBench, type NluBenchResult } from './nlu.js';
 
@@ -13,6 +15,7 @@ export interface BenchResults {
   ingest?: IngestResult;
   endToEnd?: EndToEndResult;
   nlu?: NluBenchResult;
+  documents?: DocumentsBenchResult;
 }
 
 const pad = (v: unknown, n: number) => String(v).padEnd(n);
@@ -192,6 +195,7 @@ export function renderReport(res: BenchResults): string {
     if (e.targets.p99Scaled) target('motcua scaled', e.targets.p99Scaled);
     for (const n of e.settings.notes) out.push(`  note: ${n}`);
   }
+  if (res.documents) out.push('', renderDocumentsBench(res.documents));
   if (res.nlu) out.push('', renderNluBench(res.nlu));
   return out.join('\n');
 }

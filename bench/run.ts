@@ -4,7 +4,8 @@
  * with DATABASE_URL, end to end also in the production topology (emulator, `motcua
  * serve` and two `motcua work` as child processes, a fresh database on that server).
  * Prints tables and writes bench/results.json. Knobs (environment):
- *   BENCH_ONLY=ingest|e2e|nlu (nlu: only the classifier, printed, see bench/nlu.ts),
+ *   BENCH_ONLY=ingest|e2e|nlu|documents (nlu: only the classifier, printed, see bench/nlu.ts;
+ *   documents: residents' photos into the dossier intake, knobs in bench/documents.ts),
  *   BENCH_ROUNDS (3), BENCH_INGEST_SECONDS (10), BENCH_E2E_SECONDS (20),
  *   BENCH_BASELINE_SECONDS (10), BENCH_PROBE_RATE (25; 0 skips),
  *   BENCH_CPU_PROF=<dir> (CPU profiles of the main thread during the end-to-end runs),
@@ -15,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emergencyCleanup } from './cleanup.js';
+import { benchDocuments, documentsSettingsFromEnv } from './documents.js';
 import { benchEndToEnd } from './end-to-end.js';
 import { benchIngest } from './ingest.js';
 import { benchNlu } from './nlu.js';
@@ -22,7 +24,7 @@ import { renderReport, type BenchResults } from './report.js';
 import { round } from './stats.js';
 import { startLoadThread } from './thread.js';
 
-const HARD_LIMIT_MS = 6 * 60_000;
+const HARD_LIMIT_MS = 10 * 60_000;
 
 function envInt(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name];
@@ -35,8 +37,8 @@ function envInt(name: string, fallback: number, min: number, max: number): numbe
 async function main(): Promise<void> {
   const started = Date.now();
   const only = process.env.BENCH_ONLY;
-  if (only !== undefined && only !== 'ingest' && only !== 'e2e' && only !== 'nlu')
-    throw new Error('BENCH_ONLY must be ingest, e2e or nlu');
+  if (only !== undefined && !['ingest', 'e2e', 'nlu', 'documents'].includes(only))
+    throw new Error('BENCH_ONLY must be ingest, e2e, nlu or documents');
   const profileDir = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const log = (line: string) =>
@@ -91,6 +93,10 @@ async function main(): Promise<void> {
     }
   } finally {
     await load.close();
+  }
+  if (only === undefined || only === 'documents') {
+    log('documents');
+    results.documents = await benchDocuments(documentsSettingsFromEnv(log));
   }
   results.durationSeconds = round((Date.now() - started) / 1000, 1);
   const file = process.env.BENCH_OUT

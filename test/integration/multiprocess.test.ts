@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { EMULATOR_CREDENTIALS } from '../../src/config.js';
+import { EMULATOR_AGENCY_CODE, EMULATOR_CREDENTIALS } from '../../src/config.js';
 import { outbox, zaloTokens } from '../../src/db/schema.js';
 import { freePort } from '../../src/redis/embedded.js';
 import { createEmulatorServer } from '../../src/zalo/emulator/index.js';
@@ -50,6 +50,7 @@ describe.skipIf(!shared)('several motcua processes sharing Redis and PostgreSQL'
       ZALO_APP_ID: EMULATOR_CREDENTIALS.appId,
       ZALO_APP_SECRET: EMULATOR_CREDENTIALS.appSecret,
       ZALO_OA_ID: EMULATOR_CREDENTIALS.oaId,
+      AGENCY_CODE: EMULATOR_AGENCY_CODE,
       ZALO_OA_SECRET_KEY: EMULATOR_CREDENTIALS.oaSecretKey,
       ZALO_REFRESH_TOKEN: EMULATOR_CREDENTIALS.refreshToken,
       QUEUE_PARTITIONS: '8',

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { EMULATOR_CREDENTIALS } from '../../src/config.js';
+import { EMULATOR_AGENCY_CODE, EMULATOR_CREDENTIALS } from '../../src/config.js';
 import { inboundEvents, outbox } from '../../src/db/schema.js';
 import { startEmbeddedRedis } from '../../src/redis/embedded.js';
 import { dedupeKeyFor } from '../../src/zalo/events.js';
@@ -110,6 +110,7 @@ describe('a resident message goes Zalo → motcua → reply', () => {
       ZALO_APP_SECRET: EMULATOR_CREDENTIALS.appSecret,
       ZALO_OA_ID: EMULATOR_CREDENTIALS.oaId,
       ZALO_OA_SECRET_KEY: EMULATOR_CREDENTIALS.oaSecretKey,
+      AGENCY_CODE: EMULATOR_AGENCY_CODE,
     };
     const extra = await Promise.all(
       [1, 2].map(() =>

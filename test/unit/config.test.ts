@@ -39,6 +39,20 @@ describe('configuration', () => {
     );
   });
 
+  it('needs the office agency code with a real Zalo OA, and checks its shape', () => {
+    const real = {
+      ZALO_API_BASE: 'https://openapi.zalo.me',
+      ZALO_APP_ID: '1',
+      ZALO_APP_SECRET: 's',
+      ZALO_OA_ID: '2',
+      ZALO_OA_SECRET_KEY: 'k',
+    };
+    expect(() => loadConfig(real)).toThrow(/AGENCY_CODE: required/);
+    expect(() => loadConfig({ ...real, AGENCY_CODE: 'UBND Hoa Phu' })).toThrow(/AGENCY_CODE must look like/);
+    expect(loadConfig({ ...real, AGENCY_CODE: '000.00.06.h56' }).dossiers.agencyCode).toBe('000.00.06.H56');
+    expect(loadConfig({}).dossiers.agencyCode).toBe('000.00.00.H00');
+  });
+
   it('does not print a password from a bad database URL', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://me:hunter2@db/x' })).toThrow(/\*\*\*/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://me:hunter2@db/x' })).not.toThrow(/hunter2/);
