@@ -83,6 +83,11 @@ async function isOwnEcho(deps: InboundDeps, event: OaEchoEvent): Promise<boolean
 
 type Handled = { status: 'processed' | 'duplicate'; replies: PendingRow[]; removeAfterCommit: string[] };
 
+function withoutPosition(state: ConversationState): ConversationState {
+  const { position: _left, ...rest } = state;
+  return rest;
+}
+
 function storedPaths(media: PreparedMedia[] | undefined): string[] {
   return (media ?? []).flatMap((m) => (m.ok ? [m.path] : []));
 }
@@ -106,8 +111,13 @@ async function handleResidentAction(
           now: new Date(now),
         })
       : undefined;
+    // A message the desk answered leaves any flow the resident was in: they moved on.
     const reply = desk?.handled
-      ? { messages: desk.messages, locale: saved.locale, state: { ...saved.state, lastActiveAt: now } }
+      ? {
+          messages: desk.messages,
+          locale: saved.locale,
+          state: { ...withoutPosition(saved.state), lastActiveAt: now },
+        }
       : respond(deps.conversation(event.oaId), { event, locale: saved.locale, state: saved.state, now });
     if (desk && !desk.handled) reply.messages.push(...desk.messages);
     if (desk) {
