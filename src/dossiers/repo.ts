@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/connection.js';
 import {
   consents,
@@ -24,34 +24,30 @@ export type StoredFileRow = typeof storedFiles.$inferSelect;
 /** A new stored file, before it has a row. */
 export type NewStoredFile = Omit<typeof storedFiles.$inferInsert, 'id' | 'createdAt'>;
 
-/** The resident's dossier still being assembled, if any (at most one at a time). */
-export async function collectingDossier(
+/** The resident's newest dossier matching `condition`. */
+async function newestDossier(
   tx: Tx,
   oaId: string,
   userId: string,
+  condition: SQL,
 ): Promise<DossierRow | undefined> {
   const [row] = await tx
     .select()
     .from(dossiers)
-    .where(and(eq(dossiers.oaId, oaId), eq(dossiers.userId, userId), eq(dossiers.stage, 'collecting')))
+    .where(and(eq(dossiers.oaId, oaId), eq(dossiers.userId, userId), condition))
     .orderBy(desc(dossiers.id))
     .limit(1);
   return row;
 }
 
+/** The resident's dossier still being assembled, if any (at most one at a time). */
+export function collectingDossier(tx: Tx, oaId: string, userId: string): Promise<DossierRow | undefined> {
+  return newestDossier(tx, oaId, userId, eq(dossiers.stage, 'collecting'));
+}
+
 /** The resident's dossier waiting for a supplement (status 5), if any. */
-export async function supplementDossier(
-  tx: Tx,
-  oaId: string,
-  userId: string,
-): Promise<DossierRow | undefined> {
-  const [row] = await tx
-    .select()
-    .from(dossiers)
-    .where(and(eq(dossiers.oaId, oaId), eq(dossiers.userId, userId), eq(dossiers.status, 5)))
-    .orderBy(desc(dossiers.id))
-    .limit(1);
-  return row;
+export function supplementDossier(tx: Tx, oaId: string, userId: string): Promise<DossierRow | undefined> {
+  return newestDossier(tx, oaId, userId, eq(dossiers.status, 5));
 }
 
 /** The resident's submitted dossiers, newest first. */
