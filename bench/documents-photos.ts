@@ -50,6 +50,8 @@ export interface PhotoRunResult {
   /** Acknowledged photos (and their megabytes, 10^6 bytes) per second, from the first post to the last ack. */
   photosPerSec: number;
   mbPerSec: number;
+  /** The slowest acknowledgement (or wait at the cutoff) of the photos scheduled in each second of the run (ms). */
+  worstBySecond: number[];
   /** Most photos posted but not yet acknowledged at one time. */
   peakOutstanding: number;
   /** Messages the bot sent per acknowledged photo. */
@@ -81,6 +83,12 @@ export async function sendPhotos(opts: PhotoRunOptions): Promise<PhotoRunResult>
   const ack = ACK[opts.ack];
   const pending = opts.users.map((): Pending[] => []);
   const latencies: number[] = [];
+  const worstBySecond: number[] = [];
+  let runStart = Number.POSITIVE_INFINITY;
+  const noteWorst = (scheduled: number, ms: number) => {
+    const second = Math.max(0, Math.floor((scheduled - runStart) / 1000));
+    worstBySecond[second] = Math.max(worstBySecond[second] ?? 0, Math.round(ms));
+  };
   const refusals: Record<string, number> = {};
   let messages = 0;
   let outstanding = 0;
@@ -98,6 +106,7 @@ export async function sendPhotos(opts: PhotoRunOptions): Promise<PhotoRunResult>
     if (!next) return;
     outstanding--;
     latencies.push(at - next.scheduled);
+    noteWorst(next.scheduled, at - next.scheduled);
     ackedBytes += next.bytes;
     lastAckAt = at;
   });
@@ -128,6 +137,7 @@ export async function sendPhotos(opts: PhotoRunOptions): Promise<PhotoRunResult>
         };
       },
       onStart: (i, scheduled) => {
+        runStart = Math.min(runStart, scheduled);
         entries[i]!.scheduled = scheduled;
         pending[userOf(i)]!.push(entries[i]!);
         peakOutstanding = Math.max(peakOutstanding, ++outstanding);
@@ -152,6 +162,7 @@ export async function sendPhotos(opts: PhotoRunOptions): Promise<PhotoRunResult>
     }
     const cutoff = performance.now();
     const waits = pending.flatMap((q) => q.map((e) => cutoff - e.scheduled));
+    for (const q of pending) for (const e of q) noteWorst(e.scheduled, cutoff - e.scheduled);
     const firstSend = entries[0]?.scheduled ?? sendEnd;
     const seconds = Math.max(1, (lastAckAt || cutoff) - firstSend) / 1000;
     return {
@@ -168,6 +179,7 @@ export async function sendPhotos(opts: PhotoRunOptions): Promise<PhotoRunResult>
       latencyAll: { ...summarize([...latencies, ...waits]), lowerBound: outstanding > 0 },
       photosPerSec: round(latencies.length / seconds, 1),
       mbPerSec: round(ackedBytes / 1e6 / seconds, 2),
+      worstBySecond: Array.from(worstBySecond, (v) => v ?? 0),
       peakOutstanding,
       messagesPerPhoto: round(messages / Math.max(1, latencies.length), 2),
       refusals,

@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
-import { gt } from 'drizzle-orm';
+import { gt, max } from 'drizzle-orm';
 import { loadConfig } from '../src/config.js';
 import { storedFiles } from '../src/db/schema.js';
 import { createLogger } from '../src/log.js';
 import { startRuntime, type Runtime } from '../src/main.js';
 import { guardResources } from './cleanup.js';
+import { watchFetches, type MediaFetches } from './documents-http.js';
 import { dirUsage, sampleMemory, type DirUsage, type MemoryWindow } from './documents-memory.js';
 import { PHONE_PHOTO } from './documents-photo.js';
 import type { PhotoAck, PhotoRunResult } from './documents-photos.js';
@@ -30,9 +31,12 @@ export interface StoreCheck {
 export type DocumentsRun = Omit<PhotoRunResult, 'acceptedSha256'> & {
   kind: PhotoAck;
   clientElu: number;
-  /** Main-thread event-loop utilisation (motcua + emulator), 1 = saturated; loop delay p99 in ms. */
+  /** Main-thread event-loop utilisation (motcua + emulator), 1 = saturated; loop delay p99 and max in ms. */
   serverElu: number;
   loopDelayP99: number;
+  loopDelayMax: number;
+  /** motcua's downloads of the photos from the emulator's media URLs (more requests than photos: retries). */
+  mediaFetches: MediaFetches;
   /** Cores used by this process (all threads) and by redis-server; other workloads on the machine. */
   processCpu: number;
   redisCpu?: number;
@@ -103,19 +107,21 @@ function envNumber(name: string, fallback: number, min: number, max: number): nu
 
 /**
  * Knobs from the environment: BENCH_DOCUMENTS_RATES (photos/s, comma-separated; 5,10,20),
- * BENCH_DOCUMENTS_SECONDS (20 per intake run), BENCH_DOCUMENTS_BASELINE_SECONDS (10; 0 skips),
- * BENCH_DOCUMENTS_RESIDENTS (100), BENCH_DOCUMENTS_DRAIN_SECONDS (20).
+ * BENCH_DOCUMENTS_SECONDS (15 per intake run), BENCH_DOCUMENTS_BASELINE_SECONDS (as long as
+ * the intake run, so both build the same backlog; 0 skips), BENCH_DOCUMENTS_RESIDENTS (100),
+ * BENCH_DOCUMENTS_DRAIN_SECONDS (20).
  */
 export function documentsSettingsFromEnv(log: (line: string) => void): DocumentsSettings {
   const rawRates = process.env.BENCH_DOCUMENTS_RATES?.trim() || '5,10,20';
   const rates = rawRates.split(',').map((r) => Number(r.trim()));
   if (rates.some((r) => !Number.isInteger(r) || r < 1 || r > 500))
     throw new Error('BENCH_DOCUMENTS_RATES must be integers 1-500, comma-separated');
+  const seconds = envNumber('BENCH_DOCUMENTS_SECONDS', 15, 1, 120);
   return {
     residents: envNumber('BENCH_DOCUMENTS_RESIDENTS', 100, 1, 5000),
     rates,
-    seconds: envNumber('BENCH_DOCUMENTS_SECONDS', 20, 1, 120),
-    baselineSeconds: envNumber('BENCH_DOCUMENTS_BASELINE_SECONDS', 10, 0, 120),
+    seconds,
+    baselineSeconds: envNumber('BENCH_DOCUMENTS_BASELINE_SECONDS', seconds, 0, 120),
     drainSeconds: envNumber('BENCH_DOCUMENTS_DRAIN_SECONDS', 20, 1, 120),
     log,
   };
@@ -217,10 +223,7 @@ async function runLevels(
   const intakeUsers = Array.from({ length: opts.residents }, (_, n) => residentId(5_000_000 + n));
   const plainUsers = Array.from({ length: opts.residents }, (_, n) => residentId(6_000_000 + n));
   const db = runtime.db.db;
-  const maxRowId = async () => {
-    const rows = await db.select({ id: storedFiles.id }).from(storedFiles);
-    return rows.reduce((m, r) => Math.max(m, r.id), 0);
-  };
+  const maxRowId = async () => (await db.select({ id: max(storedFiles.id) }).from(storedFiles))[0]?.id ?? 0;
 
   opts.log(`  setup: ${opts.residents} residents start a dossier, consent and share contact details`);
   const setup = await thread.run({
@@ -233,7 +236,6 @@ async function runLevels(
   opts.log(`  setup: ${setup.ready}/${setup.users} at paper 1 in ${(setup.ms / 1000).toFixed(1)} s`);
   if (setup.ready < setup.users) throw new Error(`setup failed: ${setup.failures.join('; ')}`);
 
-  let photoIndex = 0;
   let posted = 0;
   const accepted = new Map<DocumentsRun, string[]>();
   const warm: string[] = [];
@@ -244,6 +246,7 @@ async function runLevels(
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
     const usage = startUsageWindow(runtime.redis.embedded?.pid);
+    const fetches = watchFetches('/emulator/media/');
     const pg0 = pglite();
     const t0 = performance.now();
     const r = await thread.run({
@@ -255,14 +258,14 @@ async function runLevels(
       drainMs: opts.drainSeconds * 1000,
       ack: kind,
       shape: PHONE_PHOTO,
-      firstPhoto: photoIndex,
+      firstPhoto: posted,
     });
     const windowSeconds = (performance.now() - t0) / 1000;
     const pg1 = pglite();
     const server = usage();
+    const mediaFetches = fetches();
     delay.disable();
     const mem = memory();
-    photoIndex += r.sent;
     posted += r.sent;
     const rowsAdded = (
       await db.select({ id: storedFiles.id }).from(storedFiles).where(gt(storedFiles.id, rowsBefore))
@@ -274,6 +277,8 @@ async function runLevels(
       kind,
       ...server,
       loopDelayP99: round(delay.percentile(99) / 1e6),
+      loopDelayMax: round(delay.max / 1e6),
+      mediaFetches,
       cpuMsPerPhoto: round((server.processCpu * windowSeconds * 1000) / perPhoto, 1),
       pglite: {
         callsPerPhoto: round((pg1.calls - pg0.calls) / perPhoto, 1),
@@ -289,7 +294,10 @@ async function runLevels(
       `  ${kind} at ${ratePerSec}/s: ${r.acked}/${r.expected} acked, p50 ${ge}${r.latencyAll.p50} ms, ` +
         `p99 ${ge}${r.latencyAll.p99} ms, ${r.photosPerSec} photos/s (${r.mbPerSec} MB/s), ` +
         `CPU ${out.cpuMsPerPhoto} ms/photo, ELU ${out.serverElu}, RSS peak ${mem.rss.peak} MB ` +
-        `(emulator holds ~${round(held / 1e6, 0)} MB of photos), rows +${rowsAdded}`,
+        `(emulator holds ~${round(held / 1e6, 0)} MB of photos), rows +${rowsAdded}, ` +
+        `media GETs ${mediaFetches.requests} ${JSON.stringify(mediaFetches.statuses)}` +
+        `${Object.keys(mediaFetches.errors).length ? ` errors ${JSON.stringify(mediaFetches.errors)}` : ''}, ` +
+        `loop max ${out.loopDelayMax} ms, worst by second ${r.worstBySecond.join(' ')}`,
     );
     return out;
   };
@@ -305,9 +313,8 @@ async function runLevels(
       drainMs: opts.drainSeconds * 1000,
       ack: kind,
       shape: PHONE_PHOTO,
-      firstPhoto: photoIndex,
+      firstPhoto: posted,
     });
-    photoIndex += r.sent;
     posted += r.sent;
     if (kind === 'intake') warm.push(...r.acceptedSha256);
   }
