@@ -6,6 +6,7 @@ import { createLogger } from './log.js';
 import { startRuntime, type Roles, type Runtime } from './main.js';
 import { registerFlowsCommands } from './cli/flows.js';
 import { registerNluCommands } from './cli/nlu.js';
+import { registerUsersCommands } from './cli/users.js';
 
 /** Runs the `motcua` command line (serve | work | all | migrate | flows | nlu). */
 export async function runCli(argv: string[]): Promise<void> {
@@ -28,6 +29,7 @@ export async function runCli(argv: string[]): Promise<void> {
   program.command('migrate').description('apply database migrations and exit').action(migrate);
   registerFlowsCommands(program);
   registerNluCommands(program);
+  registerUsersCommands(program);
   await program.parseAsync(argv);
 }
 

@@ -3,6 +3,7 @@ import {
   bigint,
   bigserial,
   boolean,
+  check,
   doublePrecision,
   index,
   integer,
@@ -351,4 +352,51 @@ export const lookupAttempts = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('lookup_attempts_resident_idx').on(t.oaId, t.userId, t.at)],
+);
+
+/**
+ * A person who signs in to the officer console. `username` is stored lower-case; `oaIds` are
+ * the OAs the account may work on (admins too). Failed logins lock the account for a while.
+ */
+export const consoleUsers = pgTable(
+  'console_users',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    username: text('username').notNull().unique(),
+    displayName: text('display_name').notNull(),
+    /** An argon2id PHC string. */
+    passwordHash: text('password_hash').notNull(),
+    /** officer | editor | admin */
+    role: text('role').notNull(),
+    oaIds: jsonb('oa_ids')
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    /** Failed logins since the last success or lockout. */
+    failedLogins: integer('failed_logins').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    disabled: boolean('disabled').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+  },
+  (t) => [
+    check('console_users_username_lower', sql`${t.username} = lower(${t.username})`),
+    check('console_users_role_known', sql`${t.role} in ('officer', 'editor', 'admin')`),
+  ],
+);
+
+/** Console login sessions (express-session rows); `userId` lets one user's sessions all be ended. */
+export const consoleSessions = pgTable(
+  'console_sessions',
+  {
+    sid: text('sid').primaryKey(),
+    userId: bigint('user_id', { mode: 'number' }).references(() => consoleUsers.id, { onDelete: 'cascade' }),
+    data: jsonb('data').notNull(),
+    expires: timestamp('expires', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('console_sessions_user_idx').on(t.userId),
+    index('console_sessions_expires_idx').on(t.expires),
+  ],
 );
