@@ -147,6 +147,18 @@ const envSchema = z.object({
   HOLIDAYS_FILE: optionalText,
   STAFF_API_TOKEN: optionalText,
   EXTERNAL_STATUS_CONFIG: optionalText,
+  CONSOLE_SESSION_SECRET: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const secret = v?.trim();
+      if (!secret) return undefined;
+      if (secret.length < 32) {
+        ctx.addIssue({ code: 'custom', message: 'CONSOLE_SESSION_SECRET must be at least 32 characters' });
+        return z.NEVER;
+      }
+      return secret;
+    }),
 });
 
 /** Zalo credentials and endpoints for the one OA this deployment serves by default. */
@@ -203,6 +215,8 @@ export interface Config {
    * lands; in emulator mode a documented fake default, otherwise unset disables the API.
    */
   staffApiToken?: string;
+  /** Signs console session cookies; generated once into DATA_DIR/keys when unset. */
+  consoleSessionSecret?: string;
 }
 
 /** How dossiers, files, complaints and their retention behave. */
@@ -280,6 +294,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ...(e.HOLIDAYS_FILE ? { holidaysFile: path.resolve(e.HOLIDAYS_FILE) } : {}),
       ...(e.EXTERNAL_STATUS_CONFIG ? { externalStatusConfig: path.resolve(e.EXTERNAL_STATUS_CONFIG) } : {}),
     },
+    ...(e.CONSOLE_SESSION_SECRET ? { consoleSessionSecret: e.CONSOLE_SESSION_SECRET } : {}),
     ...((e.STAFF_API_TOKEN ?? (zalo.emulator ? EMULATOR_STAFF_TOKEN : undefined))
       ? { staffApiToken: e.STAFF_API_TOKEN ?? EMULATOR_STAFF_TOKEN }
       : {}),

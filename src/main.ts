@@ -28,6 +28,10 @@ import { createDossierServices, type DossierServices } from './dossiers/services
 import { sweepDueDates } from './dossiers/due.js';
 import { purgeDue } from './dossiers/retention.js';
 import { createStaffApi } from './http/staff-api.js';
+import { createConsoleRouter } from './console/router.js';
+import { createInboxRouter, ticketRatingMessage } from './console/inbox/router.js';
+import { createLiveHub, publishActivity } from './console/inbox/live.js';
+import { loadSessionSecret } from './console/secret.js';
 
 /** Which roles this process plays: `all` is both, the embedded default. */
 export interface Roles {
@@ -111,19 +115,14 @@ async function assemble(
   let url: string | undefined;
   let server: http.Server | undefined;
   if (roles.serve) {
-    const started = await startServer(
-      config,
-      logger,
-      redis,
-      db,
-      inbound,
-      metrics,
-      () => accepting,
+    const started = await startServer(config, logger, redis, db, inbound, metrics, () => accepting, {
       dossierServices,
-    );
+      outbound,
+      content,
+    });
     server = started.server;
     url = started.url;
-    closers.push(started.closeEmulator);
+    closers.push(started.closeServerParts);
   }
   const workers: Worker[] = [];
   const reloadContent = () => content.reload();
@@ -167,8 +166,24 @@ async function startServer(
   inbound: InboundProducer,
   metrics: Metrics,
   isAccepting: () => boolean,
-  dossierServices: DossierServices,
+  parts: { dossierServices: DossierServices; outbound: OutboundProducer; content: Content },
 ) {
+  const { dossierServices } = parts;
+  const live = await createLiveHub(redis.worker.duplicate(), logger);
+  const residentT = (locale: 'vi' | 'en') => parts.content.conversation(config.zalo.oaId).t(locale);
+  const consoleRouter = createConsoleRouter({
+    db: db.db,
+    logger: logger.child({ component: 'console' }),
+    sessionSecret: config.consoleSessionSecret ?? (await loadSessionSecret(config.dataDir)),
+    timezone: config.timezone,
+    pages: createInboxRouter({
+      db: db.db,
+      enqueue: (rows) => parts.outbound.enqueue(rows),
+      live,
+      publish: (oaId, userId) => publishActivity(redis.producer, oaId, userId),
+      ratingMessage: (ticketId, locale) => ticketRatingMessage(residentT(locale), ticketId),
+    }),
+  });
   let selfUrl = `http://127.0.0.1:${config.port}`;
   const emulator = config.zalo.emulator
     ? createEmulator({
@@ -200,6 +215,7 @@ async function startServer(
       },
     },
     emulator: emulator?.router,
+    console: consoleRouter,
     ...(config.staffApiToken
       ? {
           staff: createStaffApi({
@@ -220,7 +236,14 @@ async function startServer(
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   selfUrl = `http://127.0.0.1:${port}`;
-  return { server, url: selfUrl, closeEmulator: () => emulator?.close() ?? Promise.resolve() };
+  return {
+    server,
+    url: selfUrl,
+    closeServerParts: async () => {
+      await live.close();
+      await (emulator?.close() ?? Promise.resolve());
+    },
+  };
 }
 
 function emulatorEndpoints(config: Config, url: string) {
@@ -265,6 +288,7 @@ async function startWorkers(
     logger: inboundLog,
     conversation: content.conversation,
     desk: dossierServices.desk,
+    onActivity: (oaId: string, userId: string) => publishActivity(redis.worker, oaId, userId),
   };
   const senderDeps = {
     db: db.db,

@@ -11,6 +11,7 @@ import type { OwnSends } from '../zalo/own-sends.js';
 import type { Desk } from '../dossiers/desk.js';
 import type { PreparedMedia } from '../dossiers/media.js';
 import { isOwnEchoInOutbox } from './echoes.js';
+import { activeTicket, openTicket, releaseHeldReplies } from '../handoff/tickets.js';
 import { asConversationState, respond, type ConversationState, type RespondContext } from './respond.js';
 
 /** What processing an inbound event needs. */
@@ -25,6 +26,8 @@ export interface InboundDeps {
   ownSends?: Pick<OwnSends, 'claimEcho'>;
   /** Dossiers and complaints in chat; without it the bot only answers questions. */
   desk?: Desk;
+  /** Told after a resident's message or an officer's echo is stored, so the console updates live. */
+  onActivity?: (oaId: string, userId: string) => void;
   now?: () => number;
 }
 
@@ -53,7 +56,7 @@ export async function processInboundEvent(deps: InboundDeps, data: InboundJobDat
     outcome = actsOnConversation(event)
       ? await handleResidentAction(deps, data, media)
       : {
-          status: (await recordEvent(deps.db, data)) ? 'processed' : 'duplicate',
+          status: (await recordOnly(deps, data)) ? 'processed' : 'duplicate',
           replies: [],
           removeAfterCommit: [],
         };
@@ -65,6 +68,7 @@ export async function processInboundEvent(deps: InboundDeps, data: InboundJobDat
   if (outcome.removeAfterCommit.length > 0) await deps.desk?.remove(outcome.removeAfterCommit);
   if (outcome.status === 'duplicate' && event.userId) await flushConversation(deps, event.oaId, event.userId);
   if (outcome.replies.length > 0) await deps.outbound.enqueue(outcome.replies);
+  if (outcome.status === 'processed' && event.userId) deps.onActivity?.(event.oaId, event.userId);
   deps.logger.debug(
     { event: event.eventName, dedupeKey: event.dedupeKey, outcome: outcome.status },
     'inbound event handled',
@@ -98,9 +102,18 @@ async function handleResidentAction(
   media: PreparedMedia[] | undefined,
 ): Promise<Handled> {
   const { event } = data;
-  return deps.db.transaction(async (tx): Promise<Handled> => {
+  const discardMedia: string[] = [];
+  const handled = await deps.db.transaction(async (tx): Promise<Handled> => {
     if (!(await recordEvent(tx, data))) return { status: 'duplicate', replies: [], removeAfterCommit: [] };
     const saved = await touchConversation(tx, event, deps.defaultLocale);
+    // The resident just wrote: replies held for a closed window may go now.
+    const released = isInteraction(event) ? await releaseHeldReplies(tx, event.oaId, event.userId) : [];
+    const ticket = await activeTicket(tx, event.oaId, event.userId);
+    if (ticket?.status === 'open') {
+      // An officer owns this chat: the bot stays quiet; the console shows the message.
+      discardMedia.push(...storedPaths(media));
+      return { status: 'processed', replies: released, removeAfterCommit: [] };
+    }
     const now = deps.now?.() ?? Date.now();
     const desk = deps.desk
       ? await deps.desk.handle(tx, {
@@ -134,8 +147,13 @@ async function handleResidentAction(
     }));
     const ids = await addToOutbox(tx, messages);
     const replies = ids.map((id) => ({ id, oaId: event.oaId, userId: event.userId, lane: 'reply' }));
-    return { status: 'processed', replies, removeAfterCommit: desk?.removeAfterCommit ?? [] };
+    return {
+      status: 'processed',
+      replies: [...released, ...replies],
+      removeAfterCommit: desk?.removeAfterCommit ?? [],
+    };
   });
+  return { ...handled, removeAfterCommit: [...handled.removeAfterCommit, ...discardMedia] };
 }
 
 /** Events from the resident that change the conversation; the rest (echoes, receipts, unknown) are only recorded. */
@@ -152,6 +170,21 @@ export async function flushConversation(
 ) {
   const rows = await pendingForConversation(deps.db, oaId, userId);
   if (rows.length > 0) await deps.outbound.enqueue(rows);
+}
+
+/**
+ * Records an event that does not change the conversation. An echo of a message a person typed in
+ * Zalo's own OA chat tool also opens a ticket owned by that person, so the bot steps back.
+ */
+async function recordOnly(deps: InboundDeps, data: InboundJobData): Promise<boolean> {
+  const { event } = data;
+  if (event.kind !== 'oa_echo' || !event.adminId || !event.userId) return recordEvent(deps.db, data);
+  const { userId } = event;
+  return deps.db.transaction(async (tx) => {
+    if (!(await recordEvent(tx, data))) return false;
+    await openTicket(tx, { oaId: event.oaId, userId, reason: 'zalo_admin', officer: 'zalo-admin' });
+    return true;
+  });
 }
 
 async function recordEvent(tx: Executor, data: InboundJobData): Promise<boolean> {

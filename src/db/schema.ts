@@ -400,3 +400,31 @@ export const consoleSessions = pgTable(
     index('console_sessions_expires_idx').on(t.expires),
   ],
 );
+
+/**
+ * A resident waiting for, or talking with, an officer. At most one unresolved ticket per resident;
+ * while one is `open` (claimed) the bot stays quiet in that chat.
+ */
+export const tickets = pgTable(
+  'tickets',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    oaId: text('oa_id').notNull(),
+    userId: text('user_id').notNull(),
+    /** waiting | open | resolved */
+    status: text('status').notNull().default('waiting'),
+    /** asked | misses | zalo_admin */
+    reason: text('reason').notNull(),
+    /** The console username that claimed it, or `zalo-admin` for a reply typed in Zalo's OA chat. */
+    officer: text('officer'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('tickets_one_unresolved_idx')
+      .on(t.oaId, t.userId)
+      .where(sql`${t.status} <> 'resolved'`),
+    index('tickets_queue_idx').on(t.oaId, t.status, t.id),
+  ],
+);

@@ -64,7 +64,8 @@ export class DeskTurn {
 
   /** Adds a text (with buttons when given) to the answer. */
   say(key: string, vars: Record<string, unknown> = {}, buttons: ZaloButton[] = []) {
-    const text = fitText(this.t(key, { office: this.officeName, ...vars }));
+    const hours = this.catalogue.desk(this.locale).office?.hours ?? this.t('desk.hours_default');
+    const text = fitText(this.t(key, { office: this.officeName, hours, ...vars }));
     this.out.push(buttons.length ? buttonsMessage(text, buttons.slice(0, 5)) : textMessage(text));
   }
 

@@ -31,7 +31,8 @@ import {
 } from './intake.js';
 import { checkSecondFactor, listDossiers, lookupCode } from './lookup.js';
 import { paperAttachments, prepareMedia, type MediaDeps, type PreparedMedia } from './media.js';
-import { commentRating, rateDossier } from './ratings.js';
+import { commentRating, rateDossier, rateTicket } from './ratings.js';
+import { askForOfficer, cancelRequest } from '../handoff/chat.js';
 import { collectingDossier, saveProfile, supplementDossier, type Tx } from './repo.js';
 import { supplementDone, supplementMedia } from './supplement.js';
 
@@ -264,6 +265,10 @@ async function text(turn: DeskTurn, raw: string, scope: DeskScope, deps: DeskDep
     await myDossiers(turn);
     return true;
   }
+  if (c.action === 'handoff' || (c.intent === 'handoff' && c.action === 'answer')) {
+    await askForOfficer(turn);
+    return true;
+  }
   if (c.intent === 'feedback' && c.action === 'answer') {
     await complaintAction(turn, 'start', undefined);
     return true;
@@ -315,7 +320,8 @@ async function payload(turn: DeskTurn, parts: string[]): Promise<boolean> {
         turn.say('rating.comment_thanks');
         return true;
       }
-      await rateDossier(turn, Number(a), Number(b));
+      if (a === 't') await rateTicket(turn, Number(b), Number(parts[3]));
+      else await rateDossier(turn, Number(a), Number(b));
       return true;
     case '#pa':
       if (!a) return false;
@@ -323,6 +329,13 @@ async function payload(turn: DeskTurn, parts: string[]): Promise<boolean> {
       return true;
     case '#dossier':
       await myDossiers(turn);
+      return true;
+    case '#officer':
+      await askForOfficer(turn);
+      return true;
+    case '#ticket':
+      if (a !== 'cancel') return false;
+      await cancelRequest(turn);
       return true;
     default:
       turn.state = undefined;

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/connection.js';
-import { dossiers, ratings } from '../db/schema.js';
+import { dossiers, ratings, tickets } from '../db/schema.js';
 import type { DeskTurn } from './desk-context.js';
 
 /**
@@ -15,7 +15,8 @@ export async function rateDossier(turn: DeskTurn, dossierId: number, score: numb
     .from(dossiers)
     .where(and(eq(dossiers.id, dossierId), eq(dossiers.oaId, turn.oaId), eq(dossiers.userId, turn.userId)))
     .limit(1);
-  if (!d || d.status !== 10 || score < 1 || score > 5) return turn.say('conversation.not_understood');
+  if (!d || d.status !== 10 || !Number.isInteger(score) || score < 1 || score > 5)
+    return turn.say('conversation.not_understood');
   const inserted = await turn.tx
     .insert(ratings)
     .values({
@@ -26,6 +27,26 @@ export async function rateDossier(turn: DeskTurn, dossierId: number, score: numb
       procedureCode: d.procedureCode,
       score,
     })
+    .onConflictDoNothing({ target: [ratings.subjectKind, ratings.subjectId] })
+    .returning({ id: ratings.id });
+  const row = inserted[0];
+  if (!row) return turn.say('rating.already');
+  turn.state = { mode: 'rating_comment', ratingId: row.id };
+  turn.say('rating.thanks', { score }, [turn.button('rating.button.skip', '#rate skip')]);
+}
+
+/** A tapped rating of a resolved handoff `#rate t <ticketId> <score>`. */
+export async function rateTicket(turn: DeskTurn, ticketId: number, score: number): Promise<void> {
+  const [t] = await turn.tx
+    .select()
+    .from(tickets)
+    .where(and(eq(tickets.id, ticketId), eq(tickets.oaId, turn.oaId), eq(tickets.userId, turn.userId)))
+    .limit(1);
+  if (!t || t.status !== 'resolved' || !Number.isInteger(score) || score < 1 || score > 5)
+    return turn.say('conversation.not_understood');
+  const inserted = await turn.tx
+    .insert(ratings)
+    .values({ oaId: turn.oaId, userId: turn.userId, subjectKind: 'ticket', subjectId: t.id, score })
     .onConflictDoNothing({ target: [ratings.subjectKind, ratings.subjectId] })
     .returning({ id: ratings.id });
   const row = inserted[0];

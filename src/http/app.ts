@@ -15,6 +15,8 @@ export interface HttpAppDeps {
   emulator?: Router;
   /** The staff API (`/api/staff`), when a token is configured. */
   staff?: Router;
+  /** The officer console (`/console`). */
+  console?: Router;
 }
 
 /**
@@ -35,6 +37,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   });
   app.use('/assets', createAssetsRouter());
   if (deps.staff) app.use('/api/staff', deps.staff);
+  if (deps.console) app.use('/console', deps.console);
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });

@@ -45,6 +45,7 @@ describe('resident-facing text', () => {
       'rating.button',
       'complaint.button',
       'complaint.category',
+      'handoff.button',
     ];
     for (const lng of ['vi', 'en'] as const) {
       const res = loadResources()[lng]!.common as Record<string, unknown>;

@@ -1,0 +1,180 @@
+import type { ChatLine } from '../../handoff/history.js';
+import type { TicketRow } from '../../handoff/tickets.js';
+import { html, type SafeHtml } from '../html.js';
+import { csrfInput } from '../views/forms.js';
+import { CANNED_REPLIES, INBOX_TEXTS } from './texts.js';
+
+/** The inbox texts of one language. */
+export type InboxTexts = (typeof INBOX_TEXTS)['vi'] | (typeof INBOX_TEXTS)['en'];
+
+function ago(from: Date, now: Date): string {
+  const minutes = Math.max(0, Math.round((now.getTime() - from.getTime()) / 60_000));
+  return minutes < 60
+    ? `${minutes}′`
+    : `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}`;
+}
+
+/** The list of waiting and open tickets. */
+export function inboxBody(t: InboxTexts, base: string, list: TicketRow[], now: Date): SafeHtml {
+  let place = 0;
+  const rows = list.map((k) => {
+    if (k.status === 'waiting') place++;
+    return html`<tr data-ticket="${k.id}">
+      <td><a href="${base}/tickets/${k.id}">${k.userId}</a></td>
+      <td>${k.status === 'waiting' ? `${t.waiting} #${place}` : `${t.open} · ${k.officer ?? ''}`}</td>
+      <td>${t.reason[k.reason as keyof InboxTexts['reason']] ?? k.reason}</td>
+      <td>${ago(k.createdAt, now)}</td>
+    </tr>`;
+  });
+  return html`<h1>${t.inbox}</h1>
+    <div class="card table" id="inbox" data-live="${base}/inbox/events">
+      ${
+        list.length === 0
+          ? html`<p class="muted">${t.empty}</p>`
+          : html`<table>
+              <thead>
+                <tr>
+                  <th>${t.resident}</th>
+                  <th>${t.place}</th>
+                  <th></th>
+                  <th>${t.since}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${rows}
+              </tbody>
+            </table>`
+      }
+    </div>
+    <script src="${base}/inbox.js"></script>`;
+}
+
+function windowNote(t: InboxTexts, leftMs: number): SafeHtml {
+  if (leftMs <= 0) return html`<p class="error" id="window">${t.windowClosed}</p>`;
+  const hours = Math.floor(leftMs / 3600_000);
+  const left =
+    hours >= 24
+      ? `${Math.floor(hours / 24)} d ${hours % 24} h`
+      : `${hours} h ${Math.floor((leftMs % 3600_000) / 60_000)} m`;
+  return html`<p class="notice" id="window">${t.windowOpen.replace('{{left}}', left)}</p>`;
+}
+
+/** One conversation with its actions. */
+export function ticketBody(o: {
+  t: InboxTexts;
+  lang: 'vi' | 'en';
+  base: string;
+  ticket: TicketRow;
+  lines: ChatLine[];
+  windowLeftMs: number;
+  me: string;
+  csrf: string;
+  notice: string | undefined;
+}): SafeHtml {
+  const { t, ticket, base } = o;
+  const notice =
+    o.notice === 'held'
+      ? html`<p class="error" id="notice">${t.held}</p>`
+      : o.notice === 'sent'
+        ? html`<p class="notice" id="notice">${t.sent}</p>`
+        : o.notice === 'resolved'
+          ? html`<p class="notice" id="notice">${t.resolved}</p>`
+          : o.notice === 'taken'
+            ? html`<p class="error" id="notice">${t.claimedByOther}</p>`
+            : '';
+  const who = (l: ChatLine) =>
+    l.from === 'resident' ? t.resident : l.from === 'officer' ? t.officer : t.bot;
+  const lines = o.lines.map(
+    (l) =>
+      html`<li class="${l.from}">
+        <b>${who(l)}</b>
+        <span class="muted"
+          >${l.at.toISOString().slice(11, 16)}${l.status ? ` · ${t.status[l.status as keyof InboxTexts['status']] ?? l.status}` : ''}</span
+        ><br />
+        ${l.text}${l.attachments?.length ? ` ${l.attachments.map((a) => (a === 'image' ? t.photo : `[${a}]`)).join(' ')}` : ''}
+      </li>`,
+  );
+  const mine = ticket.status === 'open' && ticket.officer === o.me;
+  const actions =
+    ticket.status === 'waiting'
+      ? html`<form method="post" action="${base}/tickets/${ticket.id}/claim">
+          ${csrfInput(o.csrf)}<button type="submit">${t.claim}</button>
+        </form>`
+      : mine
+        ? html`<form method="post" action="${base}/tickets/${ticket.id}/reply" id="reply">
+              ${csrfInput(o.csrf)}
+              <label for="text">${t.reply}</label>
+              <textarea
+                id="text"
+                name="text"
+                rows="3"
+                maxlength="1800"
+                required
+                style="width:100%;font:inherit"
+              ></textarea>
+              <label for="canned">${t.canned}</label>
+              <select id="canned">
+                <option value=""></option>
+                ${CANNED_REPLIES[o.lang].map((r) => html`<option>${r}</option>`)}
+              </select>
+              <div class="actions"><button type="submit">${t.send}</button></div>
+            </form>
+            <form method="post" action="${base}/tickets/${ticket.id}/resolve" class="actions">
+              ${csrfInput(o.csrf)}<button type="submit" class="secondary">${t.resolve}</button>
+            </form>`
+        : ticket.status === 'open'
+          ? html`<p class="muted">${t.open} · ${ticket.officer}</p>`
+          : '';
+  return html`<h1>${t.resident} ${ticket.userId}</h1>
+    ${notice} ${ticket.status !== 'resolved' ? windowNote(t, o.windowLeftMs) : ''}
+    <div class="card">
+      <ul
+        id="chat"
+        data-live="${base}/inbox/events"
+        data-user="${ticket.userId}"
+        style="list-style:none;padding:0;margin:0"
+      >
+        ${lines}
+      </ul>
+    </div>
+    <div class="card" id="actions">${actions}</div>
+    <script src="${base}/inbox.js"></script>`;
+}
+
+/**
+ * The inbox pages' script (served as a file: the console's CSP allows no inline script). When the
+ * stream says a conversation changed it fetches the page again and swaps in the list, the chat and
+ * the window note, leaving the reply box as the officer left it; it also fills the reply box from a
+ * canned reply.
+ */
+export const INBOX_SCRIPT = `(function () {
+  var live = document.querySelector('[data-live]');
+  var canned = document.getElementById('canned');
+  if (canned) canned.addEventListener('change', function () {
+    var box = document.getElementById('text');
+    if (box && canned.value) { box.value = canned.value; box.focus(); }
+  });
+  if (!live || !window.EventSource || !window.fetch) return;
+  var user = live.getAttribute('data-user');
+  var refresh = function () {
+    fetch(location.href, { headers: { accept: 'text/html' }, credentials: 'same-origin' })
+      .then(function (r) { return r.ok ? r.text() : ''; })
+      .then(function (text) {
+        if (!text) return;
+        var next = new DOMParser().parseFromString(text, 'text/html');
+        ['inbox', 'chat', 'window', 'actions'].forEach(function (id) {
+          var now = document.getElementById(id), fresh = next.getElementById(id);
+          if (now && fresh && !(id === 'actions' && now.querySelector('textarea'))) now.innerHTML = fresh.innerHTML;
+        });
+      })
+      .catch(function () {});
+  };
+  var source = new EventSource(live.getAttribute('data-live'));
+  source.addEventListener('activity', function (e) {
+    var note = {};
+    try { note = JSON.parse(e.data); } catch (err) { return; }
+    if (user && note.userId !== user) return;
+    refresh();
+  });
+})();
+`;

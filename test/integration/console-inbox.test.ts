@@ -1,0 +1,152 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EMULATOR_CREDENTIALS } from '../../src/config.js';
+import { createPasswordHasher } from '../../src/console/passwords.js';
+import { createConsoleAccounts } from '../../src/console/users.js';
+import { conversations, outbox, ratings, tickets } from '../../src/db/schema.js';
+import { claimTicket } from '../../src/handoff/tickets.js';
+import { eventually, startEmulatedStack } from '../support/app.js';
+import { dialog } from '../support/dialog.js';
+
+/*
+ * The handoff inbox in a real Chromium: an officer signs in, sees a resident waiting (live),
+ * claims the chat, answers (the answer reaches the resident in the emulator), the bot keeps quiet
+ * meanwhile, and resolving asks the resident for a rating. Screenshots go to test-results/.
+ */
+
+const OA = EMULATOR_CREDENTIALS.oaId;
+const PASSWORD = 'mật khẩu thử nghiệm 2026';
+const SHOTS = path.resolve('test-results', 'screenshots');
+let stack: Awaited<ReturnType<typeof startEmulatedStack>>;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  stack = await startEmulatedStack();
+  const accounts = createConsoleAccounts({
+    db: stack.db.db,
+    hasher: createPasswordHasher({ memoryCost: 8192, timeCost: 2 }),
+  });
+  for (const username of ['lan.nguyen', 'hung.tran'])
+    await accounts.create(
+      { username, displayName: username, password: PASSWORD, role: 'officer', oaIds: [OA] },
+      'system:test',
+    );
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox'],
+  });
+  page = await browser.newPage({ viewport: { width: 1000, height: 1200 } });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.cleanup();
+});
+
+const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+
+async function signIn(username: string) {
+  await page.goto(`${stack.app.url}/console/login`);
+  await page.fill('#username', username);
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+}
+
+describe('the handoff inbox, in a browser', () => {
+  it('shows a waiting resident live, lets an officer claim and answer, keeps the bot quiet, and asks for a rating on resolve', async () => {
+    const chat = dialog(stack.emu, 'hd-resident-1');
+    await signIn('lan.nguyen');
+    await shot('console-home');
+    await page.goto(`${stack.app.url}/console/inbox`);
+    expect(await page.locator('#inbox').first().innerText()).toMatch(/Chưa có người dân nào chờ/);
+
+    const [queued] = await chat.say('cho tôi gặp cán bộ');
+    expect(queued!.text).toMatch(/vị trí thứ 1 trong hàng chờ/);
+    // The open inbox page reloads itself from the live stream.
+    await page.locator('tr[data-ticket]').first().waitFor({ timeout: 15_000 });
+    expect(await page.locator('#inbox').first().innerText()).toContain('hd-resident-1');
+    await shot('console-inbox');
+
+    await page.click('a:has-text("hd-resident-1")');
+    await page.click('button:has-text("Nhận xử lý")');
+    expect(await page.locator('#window').first().innerText()).toMatch(/còn mở/);
+    await page.fill('#text', 'Chào chị, em là cán bộ một cửa. Chị cần hỗ trợ hồ sơ nào ạ?');
+    await page.click('#reply button[type=submit]');
+    const [answer] = await chat.expect();
+    expect(answer!.text).toBe('Chào chị, em là cán bộ một cửa. Chị cần hỗ trợ hồ sơ nào ạ?');
+
+    await stack.emu.say('hd-resident-1', 'Em muốn hỏi về giấy khai sinh cho con');
+    await page.locator('#chat li', { hasText: 'giấy khai sinh cho con' }).waitFor({ timeout: 15_000 });
+    await shot('console-ticket');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await stack.emu.inbox('hd-resident-1')).length).toBe(2);
+
+    await page.click('button:has-text("Kết thúc")');
+    const [rate] = await chat.expect();
+    expect(rate!.text).toMatch(/hài lòng/);
+    expect(chat.buttons()).toEqual(['1 sao', '2 sao', '3 sao', '4 sao', '5 sao']);
+    await chat.tap('5 sao');
+    const [ticket] = await stack.db.db.select().from(tickets).where(eq(tickets.userId, 'hd-resident-1'));
+    const [rating] = await stack.db.db
+      .select()
+      .from(ratings)
+      .where(and(eq(ratings.subjectKind, 'ticket'), eq(ratings.subjectId, ticket!.id)));
+    expect(rating!.score).toBe(5);
+    const [menu] = await chat.say('menu');
+    expect(menu!.text).toMatch(/Anh\/Chị/);
+  });
+
+  it('gives a ticket to exactly one of two officers claiming it at once', async () => {
+    const chat = dialog(stack.emu, 'hd-resident-2');
+    await chat.say('gặp cán bộ');
+    const [t] = await stack.db.db.select().from(tickets).where(eq(tickets.userId, 'hd-resident-2'));
+    const results = await Promise.all([
+      claimTicket(stack.db.db, t!.id, 'lan.nguyen'),
+      claimTicket(stack.db.db, t!.id, 'hung.tran'),
+    ]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('holds an answer Zalo would refuse (window closed) with a warning, and sends it when the resident writes', async () => {
+    const user = 'hd-resident-3';
+    const chat = dialog(stack.emu, user);
+    await chat.say('gặp cán bộ');
+    await stack.db.db
+      .update(conversations)
+      .set({ lastInteractionAt: new Date(Date.now() - 8 * 24 * 3600_000) })
+      .where(and(eq(conversations.oaId, OA), eq(conversations.userId, user)));
+    const [t] = await stack.db.db.select().from(tickets).where(eq(tickets.userId, user));
+    await page.goto(`${stack.app.url}/console/tickets/${t!.id}`);
+    await page.click('button:has-text("Nhận xử lý")');
+    expect(await page.locator('#window').first().innerText()).toMatch(/quá 7 ngày/);
+    await page.fill('#text', 'Anh ơi, hồ sơ của anh đã có kết quả.');
+    await page.click('#reply button[type=submit]');
+    expect(await page.locator('#notice').first().innerText()).toMatch(/Đã giữ lại tin nhắn/);
+    await shot('console-held');
+    const held = await stack.db.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.userId, user), eq(outbox.status, 'held')));
+    expect(held.map((r) => r.reason)).toEqual(['window_closed']);
+    await stack.emu.say(user, 'Tôi đây');
+    await eventually(async () => {
+      const inbox = await stack.emu.inbox(user);
+      return inbox.some((m) => m.text === 'Anh ơi, hồ sơ của anh đã có kết quả.') ? inbox : null;
+    }, 20_000);
+  });
+
+  it('sends a visitor who is not signed in to the sign-in page, and refuses scripts', async () => {
+    const anonymous = await browser.newPage();
+    await anonymous.goto(`${stack.app.url}/console/inbox`);
+    expect(anonymous.url()).toMatch(/\/console\/login\?next=/);
+    await anonymous.close();
+    expect((await fetch(`${stack.app.url}/console/inbox`)).status).toBe(401);
+    const claim = await fetch(`${stack.app.url}/console/tickets/1/claim`, { method: 'POST' });
+    expect([401, 403]).toContain(claim.status);
+  });
+});
