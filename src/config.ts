@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { AGENCY_CODE_PATTERN } from './dossiers/codes.js';
+import { parseShifts, type Shift } from './handoff/office-hours.js';
 import { ErrorCode, MotcuaError } from './errors.js';
 
 /**
@@ -147,6 +148,22 @@ const envSchema = z.object({
   HOLIDAYS_FILE: optionalText,
   STAFF_API_TOKEN: optionalText,
   EXTERNAL_STATUS_CONFIG: optionalText,
+  OFFICE_HOURS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      try {
+        return parseShifts(v?.trim() || '07:30-11:30,13:30-17:00');
+      } catch (err) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `OFFICE_HOURS must look like 07:30-11:30,13:30-17:00: ${err instanceof Error ? err.message : ''}`,
+        });
+        return z.NEVER;
+      }
+    }),
+  TICKET_CAPACITY: intFrom('TICKET_CAPACITY', 1, 100, 5),
+  TICKET_ESCALATE_MINUTES: intFrom('TICKET_ESCALATE_MINUTES', 1, 24 * 60, 15),
   CONSOLE_SESSION_SECRET: z
     .string()
     .optional()
@@ -239,6 +256,12 @@ export interface DossierConfig {
   holidaysFile?: string;
   /** A YAML mapping for reading status from a provincial one-stop system (see docs). */
   externalStatusConfig?: string;
+  /** When officers are at the desk (morning and afternoon shifts) on working days. */
+  officeShifts: Shift[];
+  /** Chats one officer may own at once. */
+  ticketCapacity: number;
+  /** A ticket waiting longer than this is flagged in the inbox. */
+  ticketEscalateMinutes: number;
 }
 
 /**
@@ -290,6 +313,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retentionDays: e.DOSSIER_RETENTION_DAYS,
       complaintRetentionDays: e.COMPLAINT_RETENTION_DAYS,
       lookupsPerDay: e.LOOKUPS_PER_DAY,
+      officeShifts: e.OFFICE_HOURS,
+      ticketCapacity: e.TICKET_CAPACITY,
+      ticketEscalateMinutes: e.TICKET_ESCALATE_MINUTES,
       apologyExtraDays: e.APOLOGY_EXTRA_DAYS,
       ...(e.HOLIDAYS_FILE ? { holidaysFile: path.resolve(e.HOLIDAYS_FILE) } : {}),
       ...(e.EXTERNAL_STATUS_CONFIG ? { externalStatusConfig: path.resolve(e.EXTERNAL_STATUS_CONFIG) } : {}),

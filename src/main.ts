@@ -182,6 +182,8 @@ async function startServer(
       live,
       publish: (oaId, userId) => publishActivity(redis.producer, oaId, userId),
       ratingMessage: (ticketId, locale) => ticketRatingMessage(residentT(locale), ticketId),
+      capacity: config.dossiers.ticketCapacity,
+      escalateMinutes: config.dossiers.ticketEscalateMinutes,
     }),
   });
   let selfUrl = `http://127.0.0.1:${config.port}`;

@@ -64,9 +64,13 @@ export class DeskTurn {
 
   /** Adds a text (with buttons when given) to the answer. */
   say(key: string, vars: Record<string, unknown> = {}, buttons: ZaloButton[] = []) {
-    const hours = this.catalogue.desk(this.locale).office?.hours ?? this.t('desk.hours_default');
-    const text = fitText(this.t(key, { office: this.officeName, hours, ...vars }));
+    const text = fitText(this.t(key, { office: this.officeName, hours: this.officeHours(), ...vars }));
     this.out.push(buttons.length ? buttonsMessage(text, buttons.slice(0, 5)) : textMessage(text));
+  }
+
+  /** The desk's opening hours as residents read them. */
+  officeHours(): string {
+    return this.catalogue.desk(this.locale).office?.hours ?? this.t('desk.hours_default');
   }
 
   /** Adds an already composed text. */

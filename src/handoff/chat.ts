@@ -1,6 +1,7 @@
 import type { DeskTurn } from '../dossiers/desk-context.js';
 import { tickets } from '../db/schema.js';
 import { and, eq, lte } from 'drizzle-orm';
+import { availability, describeOpening } from './office-hours.js';
 import { openTicket, type TicketRow } from './tickets.js';
 
 /**
@@ -13,7 +14,11 @@ export async function askForOfficer(turn: DeskTurn, reason: 'asked' | 'misses' =
   const { ticket, created } = await openTicket(turn.tx, { oaId: turn.oaId, userId: turn.userId, reason });
   if (ticket.status === 'open') return turn.say('handoff.with_officer');
   const place = await placeInLine(turn, ticket);
-  turn.say(created ? 'handoff.opened' : 'handoff.waiting', { place }, [
+  const desk = availability(turn.now, turn.config.officeShifts, turn.calendar);
+  const when = desk.open
+    ? turn.t('handoff.when_open')
+    : turn.t('handoff.when_closed', { at: describeOpening(desk, turn.locale), hours: turn.officeHours() });
+  turn.say(created ? 'handoff.opened' : 'handoff.waiting', { place, when }, [
     turn.button('handoff.button.cancel', '#ticket cancel'),
     turn.button('flow.common.menu', '#menu'),
   ]);

@@ -62,21 +62,39 @@ export async function openTickets(db: Pick<Database, 'select'>, oaIds: string[])
     .limit(500);
 }
 
-/** Claims a waiting ticket for an officer; false when someone else got it first. */
-export async function claimTicket(db: Database, id: number, officer: string): Promise<boolean> {
+/** How a claim ended: the officer got it, another officer was first, or the officer has enough chats. */
+export type ClaimOutcome = 'claimed' | 'taken' | 'full';
+
+/**
+ * Claims a waiting ticket for an officer. Of two officers claiming at once exactly one gets it
+ * (`UPDATE … WHERE status = 'waiting'`); an officer already owning `capacity` chats gets `full`.
+ */
+export async function claimTicket(
+  db: Database,
+  id: number,
+  officer: string,
+  capacity = Number.POSITIVE_INFINITY,
+): Promise<ClaimOutcome> {
+  if (Number.isFinite(capacity)) {
+    const [owned] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(tickets)
+      .where(and(eq(tickets.officer, officer), eq(tickets.status, 'open')));
+    if ((owned?.n ?? 0) >= capacity) return 'full';
+  }
   const won = await db
     .update(tickets)
     .set({ status: 'open', officer, claimedAt: new Date() })
     .where(and(eq(tickets.id, id), eq(tickets.status, 'waiting')))
     .returning({ id: tickets.id });
-  if (won.length > 0)
-    await db.insert(auditLog).values({
-      actor: `officer:${officer}`,
-      action: 'ticket.claim',
-      subjectKind: 'ticket',
-      subjectId: String(id),
-    });
-  return won.length > 0;
+  if (won.length === 0) return 'taken';
+  await db.insert(auditLog).values({
+    actor: `officer:${officer}`,
+    action: 'ticket.claim',
+    subjectKind: 'ticket',
+    subjectId: String(id),
+  });
+  return 'claimed';
 }
 
 /** How an officer's reply went into the outbox. */

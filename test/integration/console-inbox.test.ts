@@ -109,7 +109,16 @@ describe('the handoff inbox, in a browser', () => {
       claimTicket(stack.db.db, t!.id, 'lan.nguyen'),
       claimTicket(stack.db.db, t!.id, 'hung.tran'),
     ]);
-    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(results.sort()).toEqual(['claimed', 'taken']);
+  });
+
+  it('does not give an officer more chats than the capacity allows', async () => {
+    for (const u of ['hd-cap-1', 'hd-cap-2']) await dialog(stack.emu, u).say('gặp cán bộ');
+    const waiting = await stack.db.db.select().from(tickets).where(eq(tickets.status, 'waiting'));
+    const mine = waiting.filter((t) => t.userId.startsWith('hd-cap-'));
+    expect(await claimTicket(stack.db.db, mine[0]!.id, 'cap.officer', 1)).toBe('claimed');
+    expect(await claimTicket(stack.db.db, mine[1]!.id, 'cap.officer', 1)).toBe('full');
+    expect(await claimTicket(stack.db.db, mine[1]!.id, 'hung.tran', 1)).toBe('claimed');
   });
 
   it('holds an answer Zalo would refuse (window closed) with a warning, and sends it when the resident writes', async () => {

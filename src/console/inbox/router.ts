@@ -21,6 +21,10 @@ export interface InboxDeps {
   live?: LiveHub;
   /** Tells live pages a conversation changed (after a claim, a reply, a resolve). */
   publish?: (oaId: string, userId: string) => void;
+  /** Chats one officer may own at once. */
+  capacity?: number;
+  /** A ticket waiting longer than this many minutes is flagged. */
+  escalateMinutes?: number;
   /** The resident-facing rating question after a resolve, in the resident's language. */
   ratingMessage: (ticketId: number, locale: 'vi' | 'en') => ZaloMessage;
 }
@@ -49,7 +53,7 @@ export function createInboxRouter(deps: InboxDeps): Router {
         base: consoleBase(res),
         userName: user.displayName,
         csrfToken: csrfTokenFor(res),
-        body: inboxBody(t, consoleBase(res), list, new Date()),
+        body: inboxBody(t, consoleBase(res), list, new Date(), (deps.escalateMinutes ?? 15) * 60_000),
       }),
     );
   });

@@ -15,15 +15,22 @@ function ago(from: Date, now: Date): string {
 }
 
 /** The list of waiting and open tickets. */
-export function inboxBody(t: InboxTexts, base: string, list: TicketRow[], now: Date): SafeHtml {
+export function inboxBody(
+  t: InboxTexts,
+  base: string,
+  list: TicketRow[],
+  now: Date,
+  escalateMs: number,
+): SafeHtml {
   let place = 0;
   const rows = list.map((k) => {
     if (k.status === 'waiting') place++;
-    return html`<tr data-ticket="${k.id}">
+    const late = k.status === 'waiting' && now.getTime() - k.createdAt.getTime() > escalateMs;
+    return html`<tr data-ticket="${k.id}" class="${late ? 'late' : ''}">
       <td><a href="${base}/tickets/${k.id}">${k.userId}</a></td>
       <td>${k.status === 'waiting' ? `${t.waiting} #${place}` : `${t.open} · ${k.officer ?? ''}`}</td>
       <td>${t.reason[k.reason as keyof InboxTexts['reason']] ?? k.reason}</td>
-      <td>${ago(k.createdAt, now)}</td>
+      <td>${ago(k.createdAt, now)}${late ? html` <strong class="error">${t.late}</strong>` : ''}</td>
     </tr>`;
   });
   return html`<h1>${t.inbox}</h1>
@@ -81,7 +88,9 @@ export function ticketBody(o: {
           ? html`<p class="notice" id="notice">${t.resolved}</p>`
           : o.notice === 'taken'
             ? html`<p class="error" id="notice">${t.claimedByOther}</p>`
-            : '';
+            : o.notice === 'full'
+              ? html`<p class="error" id="notice">${t.full}</p>`
+              : '';
   const who = (l: ChatLine) =>
     l.from === 'resident' ? t.resident : l.from === 'officer' ? t.officer : t.bot;
   const lines = o.lines.map(
