@@ -48,6 +48,8 @@ export interface Runtime {
   metrics: Metrics;
   /** The base URL the HTTP server listens on (serve role). */
   url?: string;
+  /** Dossier services (desk, files, calendar, officer actions), shared by all roles. */
+  dossiers: DossierServices;
   /** Re-reads flows and the catalogue (work role); broken files are refused and their last good version kept. */
   reloadContent(): Promise<Problem[]>;
   /** Stops accepting, drains workers within the shutdown deadline, closes everything. */
@@ -155,7 +157,7 @@ async function assemble(
     await closeAll();
     phase('connections closed');
   };
-  return { config, logger, db, redis, metrics, url, reloadContent, close };
+  return { config, logger, db, redis, metrics, url, dossiers: dossierServices, reloadContent, close };
 }
 
 async function startServer(
