@@ -11,7 +11,7 @@ import type { OwnSends } from '../zalo/own-sends.js';
 import type { Desk } from '../dossiers/desk.js';
 import type { PreparedMedia } from '../dossiers/media.js';
 import { isOwnEchoInOutbox } from './echoes.js';
-import { activeTicket, openTicket, releaseHeldReplies } from '../handoff/tickets.js';
+import { activeTicket, openTicket, releaseHeldReplies, ZALO_ADMIN } from '../handoff/tickets.js';
 import { asConversationState, respond, type ConversationState, type RespondContext } from './respond.js';
 
 /** What processing an inbound event needs. */
@@ -182,7 +182,7 @@ async function recordOnly(deps: InboundDeps, data: InboundJobData): Promise<bool
   const { userId } = event;
   return deps.db.transaction(async (tx) => {
     if (!(await recordEvent(tx, data))) return false;
-    await openTicket(tx, { oaId: event.oaId, userId, reason: 'zalo_admin', officer: 'zalo-admin' });
+    await openTicket(tx, { oaId: event.oaId, userId, reason: 'zalo_admin', officer: ZALO_ADMIN });
     return true;
   });
 }

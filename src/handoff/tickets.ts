@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/connection.js';
 import { auditLog, conversations, outbox, tickets } from '../db/schema.js';
 import type { Tx } from '../dossiers/repo.js';
@@ -14,6 +14,9 @@ import type { ZaloMessage } from '../zalo/messages.js';
 
 /** A ticket row. */
 export type TicketRow = typeof tickets.$inferSelect;
+
+/** The owner of a ticket opened by a reply typed in Zalo's own OA chat tool. */
+export const ZALO_ADMIN = 'zalo-admin';
 
 /** Why a ticket was opened. */
 export type TicketReason = 'asked' | 'misses' | 'zalo_admin';
@@ -85,7 +88,13 @@ export async function claimTicket(
   const won = await db
     .update(tickets)
     .set({ status: 'open', officer, claimedAt: new Date() })
-    .where(and(eq(tickets.id, id), eq(tickets.status, 'waiting')))
+    .where(
+      and(
+        eq(tickets.id, id),
+        // A chat answered in Zalo's own OA tool can be taken over from the console.
+        or(eq(tickets.status, 'waiting'), and(eq(tickets.status, 'open'), eq(tickets.officer, ZALO_ADMIN))),
+      ),
+    )
     .returning({ id: tickets.id });
   if (won.length === 0) return 'taken';
   await db.insert(auditLog).values({

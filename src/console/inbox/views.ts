@@ -1,5 +1,5 @@
 import type { ChatLine } from '../../handoff/history.js';
-import type { TicketRow } from '../../handoff/tickets.js';
+import { ZALO_ADMIN, type TicketRow } from '../../handoff/tickets.js';
 import { html, type SafeHtml } from '../html.js';
 import { csrfInput } from '../views/forms.js';
 import { CANNED_REPLIES, INBOX_TEXTS } from './texts.js';
@@ -105,7 +105,7 @@ export function ticketBody(o: {
   );
   const mine = ticket.status === 'open' && ticket.officer === o.me;
   const actions =
-    ticket.status === 'waiting'
+    ticket.status === 'waiting' || (ticket.status === 'open' && ticket.officer === ZALO_ADMIN)
       ? html`<form method="post" action="${base}/tickets/${ticket.id}/claim">
           ${csrfInput(o.csrf)}<button type="submit">${t.claim}</button>
         </form>`
