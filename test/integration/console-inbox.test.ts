@@ -10,6 +10,7 @@ import { conversations, outbox, ratings, tickets } from '../../src/db/schema.js'
 import { claimTicket } from '../../src/handoff/tickets.js';
 import { eventually, startEmulatedStack } from '../support/app.js';
 import { dialog } from '../support/dialog.js';
+import { makeZaloEvent, signedDelivery } from '../support/zalo-events.js';
 
 /*
  * The handoff inbox in a real Chromium: an officer signs in, sees a resident waiting (live),
@@ -119,6 +120,31 @@ describe('the handoff inbox, in a browser', () => {
     expect(await claimTicket(stack.db.db, mine[0]!.id, 'cap.officer', 1)).toBe('claimed');
     expect(await claimTicket(stack.db.db, mine[1]!.id, 'cap.officer', 1)).toBe('full');
     expect(await claimTicket(stack.db.db, mine[1]!.id, 'hung.tran', 1)).toBe('claimed');
+  });
+
+  it("steps back when an officer answers in Zalo's own OA chat tool, until the chat is resolved", async () => {
+    const user = 'hd-zalo-admin';
+    const chat = dialog(stack.emu, user);
+    await chat.say('xin chào');
+    const typedInZalo = makeZaloEvent('oa_send_text', {
+      timestamp: String(Date.now()),
+      recipient: { id: user },
+      message: { msg_id: 'b1b1b1b1b1b1b1b1b1b1', text: 'Chào anh, cán bộ đây ạ' },
+    });
+    const { raw, headers } = signedDelivery(typedInZalo);
+    expect(
+      (await fetch(`${stack.app.url}/webhooks/zalo`, { method: 'POST', body: raw, headers })).status,
+    ).toBe(200);
+    const ticket = await eventually(async () => {
+      const [t] = await stack.db.db.select().from(tickets).where(eq(tickets.userId, user));
+      return t ?? null;
+    });
+    expect(ticket.status).toBe('open');
+    expect(ticket.officer).toBe('zalo-admin');
+    const before = (await stack.emu.inbox(user)).length;
+    await stack.emu.say(user, 'Dạ em cảm ơn');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await stack.emu.inbox(user)).length).toBe(before);
   });
 
   it('holds an answer Zalo would refuse (window closed) with a warning, and sends it when the resident writes', async () => {
