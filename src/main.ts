@@ -1,4 +1,5 @@
 import http from 'node:http';
+import express from 'express';
 import type { Worker } from 'bullmq';
 import type { Config } from './config.js';
 import { openDatabase, type DatabaseHandle } from './db/connection.js';
@@ -30,6 +31,7 @@ import { purgeDue } from './dossiers/retention.js';
 import { createStaffApi } from './http/staff-api.js';
 import { createConsoleRouter } from './console/router.js';
 import { createInboxRouter, ticketRatingMessage } from './console/inbox/router.js';
+import { createDossierPagesRouter } from './console/dossiers/router.js';
 import { createLiveHub, publishActivity } from './console/inbox/live.js';
 import { loadSessionSecret } from './console/secret.js';
 
@@ -173,12 +175,9 @@ async function startServer(
   const { dossierServices } = parts;
   const live = await createLiveHub(redis.worker.duplicate(), logger);
   const residentT = (locale: 'vi' | 'en') => parts.content.conversation(config.zalo.oaId).t(locale);
-  const consoleRouter = createConsoleRouter({
-    db: db.db,
-    logger: logger.child({ component: 'console' }),
-    sessionSecret: config.consoleSessionSecret ?? (await loadSessionSecret(config.dataDir)),
-    timezone: config.timezone,
-    pages: createInboxRouter({
+  const pages = express.Router();
+  pages.use(
+    createInboxRouter({
       db: db.db,
       enqueue: (rows) => parts.outbound.enqueue(rows),
       live,
@@ -187,6 +186,20 @@ async function startServer(
       capacity: config.dossiers.ticketCapacity,
       escalateMinutes: config.dossiers.ticketEscalateMinutes,
     }),
+  );
+  pages.use(
+    createDossierPagesRouter({
+      db: db.db,
+      services: dossierServices,
+      publish: (oaId, userId) => publishActivity(redis.producer, oaId, userId),
+    }),
+  );
+  const consoleRouter = createConsoleRouter({
+    db: db.db,
+    logger: logger.child({ component: 'console' }),
+    sessionSecret: config.consoleSessionSecret ?? (await loadSessionSecret(config.dataDir)),
+    timezone: config.timezone,
+    pages,
   });
   let selfUrl = `http://127.0.0.1:${config.port}`;
   const emulator = config.zalo.emulator
