@@ -17,8 +17,8 @@ import { dialog } from '../support/dialog.js';
 import { jpeg, png } from '../support/images.js';
 
 /*
- * The console's dossier pages in a real Chromium, as the runtime mounts them on the emulated stack: a resident files a dossier in Zalo, an officer finds it in the list,
- * sees the photos inline, accepts it and asks for a supplement (the resident gets it in the
+ * The console's dossier pages in a real Chromium, as the runtime mounts them on the emulated
+ * stack: a resident files a dossier in Zalo, an officer finds it in the list, sees the photos inline, accepts it and asks for a supplement (the resident gets it in the
  * emulator), reveals the phone, approves an apology and exports CSV; refusals go through fetch.
  */
 
