@@ -32,6 +32,8 @@ import { createStaffApi } from './http/staff-api.js';
 import { createConsoleRouter } from './console/router.js';
 import { createInboxRouter, ticketRatingMessage } from './console/inbox/router.js';
 import { createDossierPagesRouter } from './console/dossiers/router.js';
+import { createDashboardRouter } from './console/dashboard/router.js';
+import { createAuditLogRouter } from './console/audit-log/router.js';
 import { createLiveHub, publishActivity } from './console/inbox/live.js';
 import { loadSessionSecret } from './console/secret.js';
 
@@ -194,6 +196,8 @@ async function startServer(
       publish: (oaId, userId) => publishActivity(redis.producer, oaId, userId),
     }),
   );
+  pages.use(createDashboardRouter({ db: db.db, timezone: config.timezone }));
+  pages.use(createAuditLogRouter({ db: db.db, timezone: config.timezone }));
   const consoleRouter = createConsoleRouter({
     db: db.db,
     logger: logger.child({ component: 'console' }),

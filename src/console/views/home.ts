@@ -20,9 +20,8 @@ export function homePage(v: HomeView): string {
     [`${base}/inbox`, t('nav.inbox')],
     [`${base}/dossiers`, t('nav.dossiers')],
     [`${base}/dashboard`, t('nav.dashboard')],
-    [`${base}/audit`, t('nav.audit')],
   ];
-  if (user.role === 'admin') links.push([`${base}/users`, t('nav.users')]);
+  if (user.role === 'admin') links.push([`${base}/audit`, t('nav.audit')], [`${base}/users`, t('nav.users')]);
   const body = html`<div class="card">
       <h1>${t('home.hello', { name: user.displayName })}</h1>
       <p>${t('home.role')}: <strong>${t(`role.${user.role}`)}</strong></p>
