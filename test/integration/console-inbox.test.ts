@@ -98,6 +98,9 @@ describe('the handoff inbox, in a browser', () => {
       .from(ratings)
       .where(and(eq(ratings.subjectKind, 'ticket'), eq(ratings.subjectId, ticket!.id)));
     expect(rating!.score).toBe(5);
+    // The open ticket page shows the rating as it arrives.
+    await page.locator('#rating', { hasText: '5/5' }).waitFor({ timeout: 15_000 });
+    await shot('console-rated');
     const [menu] = await chat.say('menu');
     expect(menu!.text).toMatch(/Anh\/Chị/);
   });

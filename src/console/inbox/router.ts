@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../db/connection.js';
-import { conversations, tickets } from '../../db/schema.js';
+import { conversations, ratings, tickets } from '../../db/schema.js';
 import { conversationLog } from '../../handoff/history.js';
 import { claimTicket, officerReply, openTickets, resolveTicket, TicketError } from '../../handoff/tickets.js';
 import type { PendingRow } from '../../queue/outbox.js';
@@ -79,6 +79,11 @@ export function createInboxRouter(deps: InboxDeps): Router {
       .limit(1);
     const windowLeftMs = c?.last ? c.last.getTime() + CONSULTATION_WINDOW_MS - Date.now() : -1;
     const lines = await conversationLog(deps.db, ticket.oaId, ticket.userId);
+    const [rating] = await deps.db
+      .select({ score: ratings.score, comment: ratings.comment })
+      .from(ratings)
+      .where(and(eq(ratings.subjectKind, 'ticket'), eq(ratings.subjectId, ticket.id)))
+      .limit(1);
     const user = signedInUser(res);
     const t = texts(res);
     const notice = typeof req.query.notice === 'string' ? req.query.notice : undefined;
@@ -99,6 +104,7 @@ export function createInboxRouter(deps: InboxDeps): Router {
           me: user.username,
           csrf: csrfTokenFor(res),
           notice,
+          rating,
         }),
       }),
     );

@@ -77,6 +77,7 @@ export function ticketBody(o: {
   me: string;
   csrf: string;
   notice: string | undefined;
+  rating: { score: number; comment: string | null } | undefined;
 }): SafeHtml {
   const { t, ticket, base } = o;
   const notice =
@@ -91,6 +92,12 @@ export function ticketBody(o: {
             : o.notice === 'full'
               ? html`<p class="error" id="notice">${t.full}</p>`
               : '';
+  // Button taps arrive as hidden payloads: show what they mean, not the payload.
+  const said = (l: ChatLine) => {
+    if (l.from !== 'resident' || !l.text.startsWith('#')) return l.text;
+    const stars = /^#rate (?:t )?\d+ ([1-5])$/.exec(l.text)?.[1];
+    return stars ? `${'★'.repeat(Number(stars))} (${stars}/5)` : t.tapped;
+  };
   const who = (l: ChatLine) =>
     l.from === 'resident' ? t.resident : l.from === 'officer' ? t.officer : t.bot;
   const lines = o.lines.map(
@@ -100,7 +107,7 @@ export function ticketBody(o: {
         <span class="muted"
           >${l.at.toISOString().slice(11, 16)}${l.status ? ` · ${t.status[l.status as keyof InboxTexts['status']] ?? l.status}` : ''}</span
         ><br />
-        ${l.text}${l.attachments?.length ? ` ${l.attachments.map((a) => (a === 'image' ? t.photo : `[${a}]`)).join(' ')}` : ''}
+        ${said(l)}${l.attachments?.length ? ` ${l.attachments.map((a) => (a === 'image' ? t.photo : `[${a}]`)).join(' ')}` : ''}
       </li>`,
   );
   const mine = ticket.status === 'open' && ticket.officer === o.me;
@@ -147,6 +154,16 @@ export function ticketBody(o: {
       </ul>
     </div>
     <div class="card" id="actions">${actions}</div>
+    <div class="card" id="rating">
+      ${
+        o.rating
+          ? html`<b>${t.rating}: ${'★'.repeat(o.rating.score)} ${o.rating.score}/5</b
+              >${o.rating.comment ? html`<br />${o.rating.comment}` : ''}`
+          : ticket.status === 'resolved'
+            ? html`<span class="muted">${t.noRating}</span>`
+            : ''
+      }
+    </div>
     <script src="${base}/inbox.js"></script>`;
 }
 
@@ -171,7 +188,7 @@ export const INBOX_SCRIPT = `(function () {
       .then(function (text) {
         if (!text) return;
         var next = new DOMParser().parseFromString(text, 'text/html');
-        ['inbox', 'chat', 'window', 'actions'].forEach(function (id) {
+        ['inbox', 'chat', 'window', 'actions', 'rating'].forEach(function (id) {
           var now = document.getElementById(id), fresh = next.getElementById(id);
           if (now && fresh && !(id === 'actions' && now.querySelector('textarea'))) now.innerHTML = fresh.innerHTML;
         });

@@ -1,0 +1,112 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EMULATOR_CREDENTIALS } from '../../src/config.js';
+import { createPasswordHasher } from '../../src/console/passwords.js';
+import { createConsoleAccounts } from '../../src/console/users.js';
+import { startEmulatedStack } from '../support/app.js';
+
+/*
+ * Every console route as the runtime mounts it: an anonymous visitor gets nothing, a script
+ * without a session gets 401, an officer gets 403 on the admin's pages, and a form posted without
+ * its CSRF token is refused.
+ */
+
+const OA = EMULATOR_CREDENTIALS.oaId;
+const PASSWORD = 'mật khẩu thử nghiệm 2026';
+let stack: Awaited<ReturnType<typeof startEmulatedStack>>;
+
+const GETS = [
+  '/console/',
+  '/console/users',
+  '/console/inbox',
+  '/console/inbox/events',
+  '/console/tickets/1',
+  '/console/dossiers',
+  '/console/dossiers.csv',
+  '/console/dossiers/000.00.00.H00-261201-0001',
+  '/console/dossiers/000.00.00.H00-261201-0001/files/1',
+  '/console/dashboard',
+  '/console/audit',
+  '/console/audit.csv',
+];
+const POSTS = [
+  '/console/logout-everywhere',
+  '/console/users',
+  '/console/users/someone/disable',
+  '/console/tickets/1/claim',
+  '/console/tickets/1/reply',
+  '/console/tickets/1/resolve',
+  '/console/dossiers/000.00.00.H00-261201-0001/status',
+  '/console/dossiers/000.00.00.H00-261201-0001/phone',
+  '/console/dossiers/000.00.00.H00-261201-0001/apologies/1/approve',
+];
+const ADMIN_ONLY = ['/console/users', '/console/audit', '/console/audit.csv'];
+
+beforeAll(async () => {
+  stack = await startEmulatedStack();
+  const accounts = createConsoleAccounts({
+    db: stack.db.db,
+    hasher: createPasswordHasher({ memoryCost: 8192, timeCost: 2 }),
+  });
+  await accounts.create(
+    { username: 'officer.one', displayName: 'Officer', password: PASSWORD, role: 'officer', oaIds: [OA] },
+    'system:test',
+  );
+  await accounts.create(
+    { username: 'admin.one', displayName: 'Admin', password: PASSWORD, role: 'admin', oaIds: [OA] },
+    'system:test',
+  );
+});
+
+afterAll(async () => {
+  await stack?.cleanup();
+});
+
+async function signedIn(username: string) {
+  const agent = request.agent(stack.app.url!);
+  const form = await agent.get('/console/login').expect(200);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1]!;
+  await agent
+    .post('/console/login')
+    .type('form')
+    .send({ username, password: PASSWORD, _csrf: csrf })
+    .expect(303);
+  return agent;
+}
+
+describe('every console route', () => {
+  it('sends an anonymous browser to sign in and answers an anonymous script 401', async () => {
+    for (const route of GETS) {
+      const page = await request(stack.app.url!).get(route).set('accept', 'text/html');
+      expect(page.status, route).toBe(302);
+      expect(page.headers.location, route).toMatch(/\/console\/login/);
+      const script = await request(stack.app.url!).get(route).set('accept', 'application/json');
+      expect(script.status, route).toBe(401);
+    }
+  });
+
+  it('refuses an anonymous post whatever it carries', async () => {
+    for (const route of POSTS) {
+      const res = await request(stack.app.url!).post(route).set('accept', 'application/json').send({});
+      expect([401, 403], route).toContain(res.status);
+    }
+  });
+
+  it('refuses an officer the admin’s pages', async () => {
+    const officer = await signedIn('officer.one');
+    for (const route of ADMIN_ONLY) {
+      const res = await officer.get(route).set('accept', 'application/json');
+      expect(res.status, route).toBe(403);
+    }
+    const admin = await signedIn('admin.one');
+    for (const route of ADMIN_ONLY) expect((await admin.get(route)).status, route).toBe(200);
+  });
+
+  it('refuses a signed-in form posted without its CSRF token, for every post', async () => {
+    const admin = await signedIn('admin.one');
+    for (const route of POSTS) {
+      const res = await admin.post(route).type('form').send({ text: 'x', status: '2' });
+      expect(res.status, route).toBe(403);
+    }
+  });
+});
