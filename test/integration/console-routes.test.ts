@@ -63,7 +63,7 @@ afterAll(async () => {
 });
 
 async function signedIn(username: string) {
-  const agent = request.agent(stack.app.url!);
+  const agent = request.agent(stack.app.url);
   const form = await agent.get('/console/login').expect(200);
   const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1]!;
   await agent
