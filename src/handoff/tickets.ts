@@ -106,6 +106,24 @@ export async function claimTicket(
   return 'claimed';
 }
 
+/** Hands an open ticket from its owner to another officer; false when it is not the owner's. */
+export async function transferTicket(db: Database, id: number, from: string, to: string): Promise<boolean> {
+  const moved = await db
+    .update(tickets)
+    .set({ officer: to, claimedAt: new Date() })
+    .where(and(eq(tickets.id, id), eq(tickets.status, 'open'), eq(tickets.officer, from)))
+    .returning({ id: tickets.id });
+  if (moved.length === 0) return false;
+  await db.insert(auditLog).values({
+    actor: `officer:${from}`,
+    action: 'ticket.transfer',
+    subjectKind: 'ticket',
+    subjectId: String(id),
+    details: { to },
+  });
+  return true;
+}
+
 /** How an officer's reply went into the outbox. */
 export interface ReplyOutcome {
   /** pending: it will be sent; held: Zalo's window is closed, it goes when the resident writes again. */

@@ -7,7 +7,7 @@ import { EMULATOR_CREDENTIALS } from '../../src/config.js';
 import { createPasswordHasher } from '../../src/console/passwords.js';
 import { createConsoleAccounts } from '../../src/console/users.js';
 import { conversations, outbox, ratings, tickets } from '../../src/db/schema.js';
-import { claimTicket } from '../../src/handoff/tickets.js';
+import { claimTicket, officerReply, transferTicket } from '../../src/handoff/tickets.js';
 import { eventually, startEmulatedStack } from '../support/app.js';
 import { dialog } from '../support/dialog.js';
 import { makeZaloEvent, signedDelivery } from '../support/zalo-events.js';
@@ -148,6 +148,22 @@ describe('the handoff inbox, in a browser', () => {
     await stack.emu.say(user, 'Dạ em cảm ơn');
     await new Promise((r) => setTimeout(r, 1500));
     expect((await stack.emu.inbox(user)).length).toBe(before);
+  });
+
+  it('hands a chat to a colleague in the browser; the former owner can no longer answer it', async () => {
+    await dialog(stack.emu, 'hd-transfer').say('gặp cán bộ');
+    const [t] = await stack.db.db.select().from(tickets).where(eq(tickets.userId, 'hd-transfer'));
+    await page.goto(`${stack.app.url}/console/tickets/${t!.id}`);
+    await page.click('button:has-text("Nhận xử lý")');
+    await page.selectOption('select[name=to]', 'hung.tran');
+    await page.click('button:has-text("Chuyển cho cán bộ khác")');
+    expect(await page.locator('#notice').innerText()).toMatch(/Đã chuyển/);
+    const [moved] = await stack.db.db.select().from(tickets).where(eq(tickets.id, t!.id));
+    expect(moved!.officer).toBe('hung.tran');
+    expect(await transferTicket(stack.db.db, t!.id, 'lan.nguyen', 'lan.nguyen')).toBe(false);
+    await expect(
+      officerReply(stack.db.db, { ticketId: t!.id, officer: 'lan.nguyen', message: { text: 'x' } }),
+    ).rejects.toThrow(/claim the ticket/);
   });
 
   it('holds an answer Zalo would refuse (window closed) with a warning, and sends it when the resident writes', async () => {

@@ -1,9 +1,16 @@
 import express, { type Router } from 'express';
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../db/connection.js';
-import { conversations, ratings, tickets } from '../../db/schema.js';
+import { consoleUsers, conversations, ratings, tickets } from '../../db/schema.js';
 import { conversationLog } from '../../handoff/history.js';
-import { claimTicket, officerReply, openTickets, resolveTicket, TicketError } from '../../handoff/tickets.js';
+import {
+  claimTicket,
+  officerReply,
+  openTickets,
+  resolveTicket,
+  TicketError,
+  transferTicket,
+} from '../../handoff/tickets.js';
 import type { PendingRow } from '../../queue/outbox.js';
 import { buttonsMessage, fitText, textMessage, type ZaloMessage } from '../../zalo/messages.js';
 import { CONSULTATION_WINDOW_MS } from '../../zalo/policy.js';
@@ -79,6 +86,19 @@ export function createInboxRouter(deps: InboxDeps): Router {
       .limit(1);
     const windowLeftMs = c?.last ? c.last.getTime() + CONSULTATION_WINDOW_MS - Date.now() : -1;
     const lines = await conversationLog(deps.db, ticket.oaId, ticket.userId);
+    const colleagues = (
+      await deps.db
+        .select({
+          username: consoleUsers.username,
+          oaIds: consoleUsers.oaIds,
+          disabled: consoleUsers.disabled,
+        })
+        .from(consoleUsers)
+    )
+      .filter(
+        (u) => !u.disabled && u.oaIds.includes(ticket.oaId) && u.username !== signedInUser(res).username,
+      )
+      .map((u) => u.username);
     const [rating] = await deps.db
       .select({ score: ratings.score, comment: ratings.comment })
       .from(ratings)
@@ -105,6 +125,7 @@ export function createInboxRouter(deps: InboxDeps): Router {
           csrf: csrfTokenFor(res),
           notice,
           rating,
+          colleagues,
         }),
       }),
     );
@@ -142,6 +163,24 @@ export function createInboxRouter(deps: InboxDeps): Router {
       if (err instanceof TicketError) return void res.status(err.status).type('text').send(err.message);
       throw err;
     }
+  });
+
+  router.post('/tickets/:id/transfer', officerOnly, async (req, res) => {
+    const ticket = await ticketFor(res, Number(req.params.id) || 0);
+    if (!ticket) return void res.status(404).json({ error: 'not found' });
+    const to = typeof (req.body as { to?: unknown }).to === 'string' ? (req.body as { to: string }).to : '';
+    const [target] = await deps.db
+      .select({ username: consoleUsers.username, oaIds: consoleUsers.oaIds, disabled: consoleUsers.disabled })
+      .from(consoleUsers)
+      .where(eq(consoleUsers.username, to))
+      .limit(1);
+    const allowed = !!target && !target.disabled && target.oaIds.includes(ticket.oaId);
+    const moved = allowed && (await transferTicket(deps.db, ticket.id, signedInUser(res).username, to));
+    deps.publish?.(ticket.oaId, ticket.userId);
+    res.redirect(
+      303,
+      `${consoleBase(res)}/tickets/${ticket.id}?notice=${moved ? 'transferred' : 'not_transferred'}`,
+    );
   });
 
   router.post('/tickets/:id/resolve', officerOnly, async (req, res) => {

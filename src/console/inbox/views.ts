@@ -78,6 +78,8 @@ export function ticketBody(o: {
   csrf: string;
   notice: string | undefined;
   rating: { score: number; comment: string | null } | undefined;
+  /** Officers of the same OA the chat can be handed to. */
+  colleagues: string[];
 }): SafeHtml {
   const { t, ticket, base } = o;
   const notice =
@@ -89,9 +91,13 @@ export function ticketBody(o: {
           ? html`<p class="notice" id="notice">${t.resolved}</p>`
           : o.notice === 'taken'
             ? html`<p class="error" id="notice">${t.claimedByOther}</p>`
-            : o.notice === 'full'
-              ? html`<p class="error" id="notice">${t.full}</p>`
-              : '';
+            : o.notice === 'transferred'
+              ? html`<p class="notice" id="notice">${t.transferred}</p>`
+              : o.notice === 'not_transferred'
+                ? html`<p class="error" id="notice">${t.notTransferred}</p>`
+                : o.notice === 'full'
+                  ? html`<p class="error" id="notice">${t.full}</p>`
+                  : '';
   // Button taps arrive as hidden payloads: show what they mean, not the payload.
   const said = (l: ChatLine) => {
     if (l.from !== 'resident' || !l.text.startsWith('#')) return l.text;
@@ -135,6 +141,17 @@ export function ticketBody(o: {
               </select>
               <div class="actions"><button type="submit">${t.send}</button></div>
             </form>
+            ${
+              o.colleagues.length
+                ? html`<form method="post" action="${base}/tickets/${ticket.id}/transfer" class="actions">
+                    ${csrfInput(o.csrf)}
+                    <select name="to" aria-label="${t.transferTo}">
+                      ${o.colleagues.map((c) => html`<option>${c}</option>`)}
+                    </select>
+                    <button type="submit" class="secondary">${t.transfer}</button>
+                  </form>`
+                : ''
+            }
             <form method="post" action="${base}/tickets/${ticket.id}/resolve" class="actions">
               ${csrfInput(o.csrf)}<button type="submit" class="secondary">${t.resolve}</button>
             </form>`
