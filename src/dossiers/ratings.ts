@@ -8,23 +8,22 @@ import type { DeskTurn } from './desk-context.js';
  * resident rates it 1–5 with buttons, may add a comment, and ratings add up per procedure and month.
  */
 
-/** A tapped rating `#rate <dossierId> <score>`. */
-export async function rateDossier(turn: DeskTurn, dossierId: number, score: number): Promise<void> {
-  const [d] = await turn.tx
-    .select()
-    .from(dossiers)
-    .where(and(eq(dossiers.id, dossierId), eq(dossiers.oaId, turn.oaId), eq(dossiers.userId, turn.userId)))
-    .limit(1);
-  if (!d || d.status !== 10 || !Number.isInteger(score) || score < 1 || score > 5)
-    return turn.say('conversation.not_understood');
+const isScore = (score: number) => Number.isInteger(score) && score >= 1 && score <= 5;
+
+/** Stores one rating (once per subject) and asks for an optional comment. */
+async function record(
+  turn: DeskTurn,
+  subject: { kind: 'dossier' | 'ticket'; id: number; procedureCode?: string },
+  score: number,
+): Promise<void> {
   const inserted = await turn.tx
     .insert(ratings)
     .values({
       oaId: turn.oaId,
       userId: turn.userId,
-      subjectKind: 'dossier',
-      subjectId: d.id,
-      procedureCode: d.procedureCode,
+      subjectKind: subject.kind,
+      subjectId: subject.id,
+      procedureCode: subject.procedureCode ?? null,
       score,
     })
     .onConflictDoNothing({ target: [ratings.subjectKind, ratings.subjectId] })
@@ -35,24 +34,26 @@ export async function rateDossier(turn: DeskTurn, dossierId: number, score: numb
   turn.say('rating.thanks', { score }, [turn.button('rating.button.skip', '#rate skip')]);
 }
 
-/** A tapped rating of a resolved handoff `#rate t <ticketId> <score>`. */
+/** A tapped rating `#rate <dossierId> <score>` of the resident's returned dossier. */
+export async function rateDossier(turn: DeskTurn, dossierId: number, score: number): Promise<void> {
+  const [d] = await turn.tx
+    .select()
+    .from(dossiers)
+    .where(and(eq(dossiers.id, dossierId), eq(dossiers.oaId, turn.oaId), eq(dossiers.userId, turn.userId)))
+    .limit(1);
+  if (!d || d.status !== 10 || !isScore(score)) return turn.say('conversation.not_understood');
+  await record(turn, { kind: 'dossier', id: d.id, procedureCode: d.procedureCode }, score);
+}
+
+/** A tapped rating `#rate t <ticketId> <score>` of the resident's resolved handoff. */
 export async function rateTicket(turn: DeskTurn, ticketId: number, score: number): Promise<void> {
   const [t] = await turn.tx
     .select()
     .from(tickets)
     .where(and(eq(tickets.id, ticketId), eq(tickets.oaId, turn.oaId), eq(tickets.userId, turn.userId)))
     .limit(1);
-  if (!t || t.status !== 'resolved' || !Number.isInteger(score) || score < 1 || score > 5)
-    return turn.say('conversation.not_understood');
-  const inserted = await turn.tx
-    .insert(ratings)
-    .values({ oaId: turn.oaId, userId: turn.userId, subjectKind: 'ticket', subjectId: t.id, score })
-    .onConflictDoNothing({ target: [ratings.subjectKind, ratings.subjectId] })
-    .returning({ id: ratings.id });
-  const row = inserted[0];
-  if (!row) return turn.say('rating.already');
-  turn.state = { mode: 'rating_comment', ratingId: row.id };
-  turn.say('rating.thanks', { score }, [turn.button('rating.button.skip', '#rate skip')]);
+  if (!t || t.status !== 'resolved' || !isScore(score)) return turn.say('conversation.not_understood');
+  await record(turn, { kind: 'ticket', id: t.id }, score);
 }
 
 /** The comment typed after a rating. */
