@@ -185,6 +185,7 @@ async function startServer(
       live,
       publish: (oaId, userId) => publishActivity(redis.producer, oaId, userId),
       ratingMessage: (ticketId, locale) => ticketRatingMessage(residentT(locale), ticketId),
+      timezone: config.timezone,
       capacity: config.dossiers.ticketCapacity,
       escalateMinutes: config.dossiers.ticketEscalateMinutes,
     }),

@@ -28,6 +28,8 @@ export interface InboxDeps {
   live?: LiveHub;
   /** Tells live pages a conversation changed (after a claim, a reply, a resolve). */
   publish?: (oaId: string, userId: string) => void;
+  /** The office's time zone, for the times shown; Asia/Ho_Chi_Minh by default. */
+  timezone?: string;
   /** Chats one officer may own at once. */
   capacity?: number;
   /** A ticket waiting longer than this many minutes is flagged. */
@@ -126,6 +128,7 @@ export function createInboxRouter(deps: InboxDeps): Router {
           notice,
           rating,
           colleagues,
+          timezone: deps.timezone ?? 'Asia/Ho_Chi_Minh',
         }),
       }),
     );

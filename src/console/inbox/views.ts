@@ -80,7 +80,17 @@ export function ticketBody(o: {
   rating: { score: number; comment: string | null } | undefined;
   /** Officers of the same OA the chat can be handed to. */
   colleagues: string[];
+  /** The office's time zone, for the times shown. */
+  timezone: string;
 }): SafeHtml {
+  const clock = new Intl.DateTimeFormat('en-GB', {
+    timeZone: o.timezone,
+    hour: '2-digit',
+    minute: '2-digit',
+    day: '2-digit',
+    month: '2-digit',
+    hourCycle: 'h23',
+  });
   const { t, ticket, base } = o;
   const notice =
     o.notice === 'held'
@@ -111,7 +121,7 @@ export function ticketBody(o: {
       html`<li class="${l.from}">
         <b>${who(l)}</b>
         <span class="muted"
-          >${l.at.toISOString().slice(11, 16)}${l.status ? ` · ${t.status[l.status as keyof InboxTexts['status']] ?? l.status}` : ''}</span
+          >${clock.format(l.at)}${l.status ? ` · ${t.status[l.status as keyof InboxTexts['status']] ?? l.status}` : ''}</span
         ><br />
         ${said(l)}${l.attachments?.length ? ` ${l.attachments.map((a) => (a === 'image' ? t.photo : `[${a}]`)).join(' ')}` : ''}
       </li>`,
