@@ -97,6 +97,11 @@ function printBanner(runtime: Runtime, roles: Roles) {
       : c.publicUrl;
     lines.push(`  webhook URL:   ${base}/webhooks/zalo`);
     if (c.zalo.emulator) lines.push(`  emulator:      ${base}/emulator   (chat as a resident here)`);
+    lines.push(
+      `  console:       ${base}/console    (officers; first admin: npx motcua users add --role admin)`,
+    );
+    if (c.staffApiToken && c.zalo.emulator)
+      lines.push(`  staff API:     ${base}/api/staff  (bearer token ${c.staffApiToken}, fake)`);
     lines.push(`  health:        ${base}/healthz  ${base}/readyz  ${base}/metrics`);
   }
   lines.push(
