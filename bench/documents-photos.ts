@@ -3,7 +3,7 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { openLoop, type LoadResult } from './load.js';
 import { jpegPhoto, photoBytes, type PhotoShape } from './documents-photo.js';
-import { openChatStreams } from './documents-stream.js';
+import { openChatStreams } from './chat-stream.js';
 import { round, summarize, type LatencySummary } from './stats.js';
 
 /** Which answer acknowledges a photo: the intake's "Đã nhận N ảnh…" or the plain "đã nhận được tin…". */

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { openChatStreams, type OaMessage } from './documents-stream.js';
+import { openChatStreams, type OaMessage } from './chat-stream.js';
 import { round } from './stats.js';
 
 /** How bringing residents to the first paper of a dossier went. */

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { openChatStream, type ChatStream } from './chat-stream.js';
 import { openLoop, type LoadResult } from './load.js';
 import { round, summarize, type LatencySummary } from './stats.js';
 
@@ -34,69 +35,6 @@ interface Pending {
   scheduled: number;
 }
 
-interface Stream {
-  close(): void;
-}
-
-/**
- * Opens the emulator's live stream (server-sent events) for one resident and
- * calls `onOaMessage` with the arrival time of every message the OA sends them.
- * Resolves once the initial snapshot arrived, so nothing after it is missed.
- */
-function openResidentStream(
-  agent: http.Agent,
-  api: URL,
-  userId: string,
-  onOaMessage: (at: number) => void,
-): Promise<Stream> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(
-      {
-        agent,
-        host: api.hostname,
-        port: api.port,
-        path: `${api.pathname}/users/${encodeURIComponent(userId)}/stream`,
-        headers: { accept: 'text/event-stream' },
-      },
-      (res) => {
-        if (res.statusCode !== 200) {
-          res.resume();
-          return reject(new Error(`stream for ${userId} answered HTTP ${res.statusCode}`));
-        }
-        res.setEncoding('utf8');
-        let buffer = '';
-        let ready = false;
-        res.on('data', (chunk: string) => {
-          const at = performance.now();
-          buffer += chunk;
-          let cut: number;
-          while ((cut = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, cut);
-            buffer = buffer.slice(cut + 2);
-            let event = 'message';
-            let data = '';
-            for (const line of block.split('\n')) {
-              if (line.startsWith('event: ')) event = line.slice(7);
-              else if (line.startsWith('data: ')) data += line.slice(6);
-            }
-            if (event === 'snapshot' && !ready) {
-              ready = true;
-              resolve({ close: () => req.destroy() });
-            } else if (event === 'message' && data) {
-              const entry = JSON.parse(data) as { direction?: string };
-              if (entry.direction === 'oa') onOaMessage(at);
-            }
-          }
-        });
-        res.on('error', () => undefined);
-      },
-    );
-    req.on('error', (err) => {
-      reject(err);
-    });
-  });
-}
-
 /**
  * Makes `users` residents send texts through the emulator's control API at a
  * fixed rate (open loop), and times each one until the emulator records and
@@ -118,11 +56,11 @@ export async function driveResidents(opts: {
   let unexpected = 0;
   let lastReplyAt = 0;
   const streamAgent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
-  const streams: Stream[] = [];
+  const streams: ChatStream[] = [];
   try {
     for (let i = 0; i < opts.users.length; i += 100) {
       const batch = opts.users.slice(i, i + 100).map((userId) =>
-        openResidentStream(streamAgent, api, userId, (at) => {
+        openChatStream(streamAgent, api, userId, (_message, at) => {
           const next = pending.get(userId)?.shift();
           if (!next) return void unexpected++;
           latencies.push(at - next.scheduled);
