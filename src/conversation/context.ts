@@ -28,7 +28,7 @@ export function createConversationContext(deps: {
   const matcherFor = (catalogue: Catalogue) => {
     let m = matchers.get(catalogue);
     if (!m) {
-      m = createMatcher(lexiconFromCatalogue(catalogue.procedures));
+      m = rememberingLast(createMatcher(lexiconFromCatalogue(catalogue.procedures)));
       matchers.set(catalogue, m);
     }
     return m;
@@ -82,5 +82,23 @@ export function createConversationContext(deps: {
       missesBeforeOfficer: deps.missesBeforeOfficer,
       logger: deps.logger,
     };
+  };
+}
+
+/**
+ * The dossier desk and the general answering may both classify the same message in one turn;
+ * classification is pure, so the last answer is reused for the same text.
+ */
+function rememberingLast(matcher: Matcher): Matcher {
+  let lastText: string | undefined;
+  let last: ReturnType<Matcher['classify']> | undefined;
+  return {
+    classify(text) {
+      if (text !== lastText || !last) {
+        last = matcher.classify(text);
+        lastText = text;
+      }
+      return last;
+    },
   };
 }
