@@ -1,7 +1,7 @@
 import { ErrorCode, MotcuaError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { FetchNewPair } from './oauth-refresh.js';
-import type { RefreshLock } from './refresh-lock.js';
+import type { RefreshLock } from '../redis/lock.js';
 import { sleep } from './retry.js';
 import type { TokenRow, TokenStore } from './token-store.js';
 

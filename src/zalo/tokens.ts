@@ -6,7 +6,7 @@ import type { Logger } from '../log.js';
 import type { TokenProvider } from './client.js';
 import { createOAuthRefresh } from './oauth-refresh.js';
 import { createRefreshCoordinator } from './refresh-coordinator.js';
-import { createRefreshLock } from './refresh-lock.js';
+import { createRefreshLock } from '../redis/lock.js';
 import type { RetryPolicy } from './retry.js';
 import { describeFailure } from './token-errors.js';
 import { createTokenStore, type TokenRow, type TokenStatus } from './token-store.js';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
-/** The Redis lock that lets one process at a time spend an OA's single-use refresh token. */
-export interface RefreshLock {
+/** A Redis lock one process holds at a time (SET NX PX; extended and released only by its holder). */
+export interface RedisLock {
   /** How long the lock lives if its holder dies. */
   readonly ttlMs: number;
   /** Takes the lock if it is free; returns the holder's value, or null when another process holds it. */
@@ -18,9 +18,16 @@ export interface RefreshLock {
 const DELETE_IF_OURS = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 const EXTEND_IF_OURS = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 
-/** Builds the refresh lock of one OA (SET NX PX; extend and release only by the holder). */
+/** The lock that lets one process at a time spend an OA's single-use refresh token. */
+export type RefreshLock = RedisLock;
+
+/** Builds the refresh lock of one OA. */
 export function createRefreshLock(redis: Redis, oaId: string, ttlMs: number): RefreshLock {
-  const key = `motcua:zalo-token-refresh:${oaId}`;
+  return createRedisLock(redis, `motcua:zalo-token-refresh:${oaId}`, ttlMs);
+}
+
+/** Builds a lock on `key` that frees itself `ttlMs` after its holder stops extending it. */
+export function createRedisLock(redis: Redis, key: string, ttlMs: number): RedisLock {
   return {
     ttlMs,
     acquire: async () => {
