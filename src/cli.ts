@@ -7,8 +7,9 @@ import { startRuntime, type Roles, type Runtime } from './main.js';
 import { registerFlowsCommands } from './cli/flows.js';
 import { registerNluCommands } from './cli/nlu.js';
 import { registerUsersCommands } from './cli/users.js';
+import { registerFollowersCommands } from './cli/followers.js';
 
-/** Runs the `motcua` command line (serve | work | all | migrate | flows | nlu). */
+/** Runs the `motcua` command line (serve | work | all | migrate | flows | nlu | users | followers). */
 export async function runCli(argv: string[]): Promise<void> {
   const program = new Command()
     .name('motcua')
@@ -30,6 +31,7 @@ export async function runCli(argv: string[]): Promise<void> {
   registerFlowsCommands(program);
   registerNluCommands(program);
   registerUsersCommands(program);
+  registerFollowersCommands(program);
   await program.parseAsync(argv);
 }
 

@@ -114,6 +114,7 @@ const envSchema = z.object({
     .default('vi'),
   TIMEZONE: optionalText,
   QUIET_HOURS: hoursRange,
+  BROADCAST_RATE_PER_MINUTE: intFrom('BROADCAST_RATE_PER_MINUTE', 1, 4000, 1200),
   QUEUE_PARTITIONS: intFrom('QUEUE_PARTITIONS', 1, 256, 16),
   QUEUE_LOCK_MS: intFrom('QUEUE_LOCK_MS', 1000, 600_000, 30_000),
   WEBHOOK_MAX_BYTES: intFrom('WEBHOOK_MAX_BYTES', 1024, 10 * 1024 * 1024, 256 * 1024),
@@ -215,6 +216,8 @@ export interface Config {
   timezone: string;
   /** Minutes after local midnight when promotional sends must stop and may resume. */
   quietHours: { startMinute: number; endMinute: number };
+  /** Broadcast messages sent per minute at most, across all broadcasts (Zalo allows 4,000 calls a minute per app). */
+  broadcastRatePerMinute: number;
   queue: { partitions: number; lockMs: number };
   webhookMaxBytes: number;
   dedupeTtlSeconds: number;
@@ -260,7 +263,7 @@ export interface DossierConfig {
   officeShifts: Shift[];
   /** Chats one officer may own at once. */
   ticketCapacity: number;
-  /** A ticket waiting longer than this is flagged in the inbox. */
+  /** Office minutes (within shifts, on working days) a ticket may wait unclaimed before it is escalated. */
   ticketEscalateMinutes: number;
 }
 
@@ -297,6 +300,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     officeName: e.OFFICE_NAME,
     timezone: e.TIMEZONE ?? 'Asia/Ho_Chi_Minh',
     quietHours: e.QUIET_HOURS,
+    broadcastRatePerMinute: e.BROADCAST_RATE_PER_MINUTE,
     queue: { partitions: e.QUEUE_PARTITIONS, lockMs: e.QUEUE_LOCK_MS },
     webhookMaxBytes: e.WEBHOOK_MAX_BYTES,
     dedupeTtlSeconds: e.DEDUPE_TTL_HOURS * 3600,

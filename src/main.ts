@@ -11,7 +11,12 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { processInboundEvent } from './conversation/inbound.js';
 import { createConversationContext } from './conversation/context.js';
 import { createFlowStore } from './conversation/flows.js';
-import { createCatalogueStore, defaultFlowsDir, type Problem } from './catalogue/index.js';
+import {
+  createCatalogueStore,
+  defaultFlowsDir,
+  type CatalogueStore,
+  type Problem,
+} from './catalogue/index.js';
 import { createInboundProducer, createInboundWorkers, type InboundProducer } from './queue/inbound.js';
 import { createOutboundProducer, createOutboundWorkers, type OutboundProducer } from './queue/outbound.js';
 import { startOutboxRelay } from './queue/relay.js';
@@ -34,8 +39,24 @@ import { createInboxRouter, ticketRatingMessage } from './console/inbox/router.j
 import { createDossierPagesRouter } from './console/dossiers/router.js';
 import { createDashboardRouter } from './console/dashboard/router.js';
 import { createAuditLogRouter } from './console/audit-log/router.js';
-import { createLiveHub, publishActivity } from './console/inbox/live.js';
+import { createBroadcastPagesRouter } from './console/broadcasts/router.js';
+import { createLiveHub, publishActivity, publishEscalation } from './console/inbox/live.js';
+import { createTicketFiles } from './handoff/attachments/files.js';
+import { createSendTimeUpload } from './handoff/attachments/send-time.js';
+import { createEscalationSweep, startEscalationTimer } from './handoff/escalation.js';
 import { loadSessionSecret } from './console/secret.js';
+import { subscriptionScope } from './broadcasts/chat-scope.js';
+import { createFollowers, type Followers } from './broadcasts/followers.js';
+import { createProcedureWatch } from './broadcasts/procedure-watch.js';
+import { createSubscriptions } from './broadcasts/subscriptions.js';
+import { createTopicStore, type TopicStore } from './broadcasts/topics-file.js';
+import { createZaloAccess, type ZaloAccess } from './zalo/access.js';
+import { createBroadcastServices } from './broadcasts/services.js';
+import type { BroadcastServices } from './broadcasts/contract.js';
+import { createBroadcastDispatcher } from './broadcasts/dispatcher.js';
+import { broadcastMessage } from './broadcasts/message.js';
+import { readBroadcastImage } from './broadcasts/images.js';
+import { createRedisLock } from './redis/lock.js';
 
 /** Which roles this process plays: `all` is both, the embedded default. */
 export interface Roles {
@@ -54,6 +75,10 @@ export interface Runtime {
   url?: string;
   /** Dossier services (desk, files, calendar, officer actions), shared by all roles. */
   dossiers: DossierServices;
+  /** Broadcast services (compose, schedule, approve, control, report), shared by all roles. */
+  broadcasts: BroadcastServices;
+  /** Followers for staff: sync from Zalo, the list with tags, tags set by officers (mirrored to Zalo). */
+  followers: Followers;
   /** Re-reads flows and the catalogue (work role); broken files are refused and their last good version kept. */
   reloadContent(): Promise<Problem[]>;
   /** Stops accepting, drains workers within the shutdown deadline, closes everything. */
@@ -68,7 +93,12 @@ export interface Runtime {
 export async function startRuntime(
   config: Config,
   roles: Roles,
-  opts: { logger?: Logger; db?: DatabaseHandle } = {},
+  opts: {
+    logger?: Logger;
+    db?: DatabaseHandle;
+    /** The clock that send rules and broadcasts read (quiet hours); the system clock by default. */
+    now?: () => Date;
+  } = {},
 ): Promise<Runtime> {
   const logger = opts.logger ?? createLogger(config.logLevel);
   if (!(roles.serve && roles.work) && (!config.redisUrl || !(config.databaseUrl || opts.db))) {
@@ -83,7 +113,7 @@ export async function startRuntime(
       await c().catch((err: unknown) => logger.error({ err: String(err) }, 'close failed'));
   };
   try {
-    return await assemble(config, roles, logger, closers, closeAll, opts.db);
+    return await assemble(config, roles, logger, closers, closeAll, opts.db, opts.now);
   } catch (err) {
     await closeAll();
     throw err;
@@ -97,6 +127,7 @@ async function assemble(
   closers: Array<() => Promise<unknown>>,
   closeAll: () => Promise<void>,
   injectedDb?: DatabaseHandle,
+  now?: () => Date,
 ): Promise<Runtime> {
   const redis = await connectRedis(config, logger);
   closers.push(() => redis.close());
@@ -117,12 +148,23 @@ async function assemble(
     conversation: content.conversation,
     enqueue: (rows) => outbound.enqueue(rows),
   });
+  const broadcastServices = createBroadcastServices({ db: db.db, store: dossierServices.store });
+  // Zalo is reachable once the emulator's address is known (after the server starts).
+  const followerZalo: { access?: ZaloAccess } = {};
+  const followers = createFollowers({
+    db: db.db,
+    zalo: (oaId) => (oaId === config.zalo.oaId ? followerZalo.access : undefined),
+    residentTags: (oaId) => new Set(content.topics.forOa(oaId).map((t) => t.tag)),
+    logger: logger.child({ component: 'followers' }),
+  });
   let accepting = true;
   let url: string | undefined;
   let server: http.Server | undefined;
   if (roles.serve) {
     const started = await startServer(config, logger, redis, db, inbound, metrics, () => accepting, {
       dossierServices,
+      broadcastServices,
+      followers,
       outbound,
       content,
     });
@@ -130,8 +172,32 @@ async function assemble(
     url = started.url;
     closers.push(started.closeServerParts);
   }
+  followerZalo.access = createZaloAccess({
+    zalo: config.zalo.emulator && url ? emulatorEndpoints(config, url) : config.zalo,
+    db: db.db,
+    redis: redis.worker,
+    logger: logger.child({ component: 'followers' }),
+  });
   const workers: Worker[] = [];
-  const reloadContent = () => content.reload();
+  const procedureWatch = createProcedureWatch({
+    db: db.db,
+    oaIds: () => [config.zalo.oaId],
+    procedures: (oaId) => content.catalogue.current().forOa(oaId).procedures,
+    t: content.conversation(config.zalo.oaId).t('vi'),
+    logger: logger.child({ component: 'procedure-watch' }),
+  });
+  // Work processes compare the catalogue with its last fingerprints after every load.
+  const checkProcedures = async () => {
+    if (!roles.work) return;
+    await procedureWatch
+      .check()
+      .catch((err: unknown) => logger.error({ err: String(err) }, 'procedure change check failed'));
+  };
+  const reloadContent = async () => {
+    const problems = await content.reload();
+    await checkProcedures();
+    return problems;
+  };
   if (roles.work) {
     const zaloConfig = config.zalo.emulator && url ? emulatorEndpoints(config, url) : config.zalo;
     const started = await startWorkers(
@@ -144,10 +210,12 @@ async function assemble(
       metrics,
       content,
       dossierServices,
+      now,
     );
     workers.push(...started.workers);
     closers.push(started.stop);
   }
+  await checkProcedures();
   const close = async () => {
     const started = Date.now();
     const phase = (name: string) => logger.info({ ms: Date.now() - started }, `shutdown: ${name}`);
@@ -161,7 +229,19 @@ async function assemble(
     await closeAll();
     phase('connections closed');
   };
-  return { config, logger, db, redis, metrics, url, dossiers: dossierServices, reloadContent, close };
+  return {
+    config,
+    logger,
+    db,
+    redis,
+    metrics,
+    url,
+    dossiers: dossierServices,
+    broadcasts: broadcastServices,
+    followers,
+    reloadContent,
+    close,
+  };
 }
 
 async function startServer(
@@ -172,7 +252,13 @@ async function startServer(
   inbound: InboundProducer,
   metrics: Metrics,
   isAccepting: () => boolean,
-  parts: { dossierServices: DossierServices; outbound: OutboundProducer; content: Content },
+  parts: {
+    dossierServices: DossierServices;
+    broadcastServices: BroadcastServices;
+    followers: Followers;
+    outbound: OutboundProducer;
+    content: Content;
+  },
 ) {
   const { dossierServices } = parts;
   const live = await createLiveHub(redis.worker.duplicate(), logger);
@@ -188,6 +274,8 @@ async function startServer(
       timezone: config.timezone,
       capacity: config.dossiers.ticketCapacity,
       escalateMinutes: config.dossiers.ticketEscalateMinutes,
+      officeClock: { shifts: config.dossiers.officeShifts, calendar: dossierServices.calendar },
+      files: createTicketFiles({ db: db.db, store: dossierServices.store }),
     }),
   );
   pages.use(
@@ -199,12 +287,23 @@ async function startServer(
   );
   pages.use(createDashboardRouter({ db: db.db, timezone: config.timezone }));
   pages.use(createAuditLogRouter({ db: db.db, timezone: config.timezone }));
+  pages.use(
+    createBroadcastPagesRouter({
+      db: db.db,
+      broadcasts: parts.broadcastServices,
+      followers: parts.followers,
+      topics: (oaId) => parts.content.topics.forOa(oaId).map((t) => t.tag),
+      timezone: config.timezone,
+      ...(config.officeName ? { oaName: config.officeName } : {}),
+    }),
+  );
   const consoleRouter = createConsoleRouter({
     db: db.db,
     logger: logger.child({ component: 'console' }),
     sessionSecret: config.consoleSessionSecret ?? (await loadSessionSecret(config.dataDir)),
     timezone: config.timezone,
     pages,
+    live,
   });
   let selfUrl = `http://127.0.0.1:${config.port}`;
   const emulator = config.zalo.emulator
@@ -282,6 +381,7 @@ async function startWorkers(
   metrics: Metrics,
   content: Content,
   dossierServices: DossierServices,
+  now?: () => Date,
 ) {
   const tokens = createTokenManager({
     db: db.db,
@@ -310,6 +410,10 @@ async function startWorkers(
     logger: inboundLog,
     conversation: content.conversation,
     desk: dossierServices.desk,
+    subscriptions: createSubscriptions({
+      scope: (oaId) =>
+        subscriptionScope(content.conversation(oaId), content.topics.forOa(oaId), config.officeName),
+    }),
     onActivity: (oaId: string, userId: string) => publishActivity(redis.worker, oaId, userId),
   };
   const senderDeps = {
@@ -322,6 +426,12 @@ async function startWorkers(
     quietHours: config.quietHours,
     findSent: findSentInHistory(client),
     ownSends,
+    // Officers' attachments are uploaded to Zalo at send time, so a held reply never carries an expired id.
+    prepare: createSendTimeUpload({
+      files: createTicketFiles({ db: db.db, store: dossierServices.store }),
+      zalo: client,
+    }),
+    ...(now ? { now } : {}),
   };
   const inboundWorkers = await createInboundWorkers({
     connection: redis.worker,
@@ -354,10 +464,41 @@ async function startWorkers(
   }, 60_000);
   refresher.unref();
   const sweeps = startDossierSweeps(dossierServices, logger.child({ component: 'sweeps' }));
+  const escalation = startEscalationTimer(
+    createEscalationSweep({
+      db: db.db,
+      clock: { shifts: config.dossiers.officeShifts, calendar: dossierServices.calendar },
+      escalateMinutes: config.dossiers.ticketEscalateMinutes,
+      now: now ?? (() => new Date()),
+      notify: (ticket) => publishEscalation(redis.worker, ticket),
+    }),
+    logger.child({ component: 'escalation' }),
+  );
+  const dispatcher = createBroadcastDispatcher({
+    db: db.db,
+    logger: logger.child({ component: 'broadcasts' }),
+    enqueue: (rows) => outbound.enqueue(rows),
+    ratePerMinute: config.broadcastRatePerMinute,
+    timezone: config.timezone,
+    quietHours: config.quietHours,
+    uploadImage: async (_oaId, imageFileId) => {
+      const image = await readBroadcastImage(db.db, dossierServices.store, imageFileId);
+      return client.uploadImage(
+        image.data,
+        `thong-bao.${image.mime === 'image/png' ? 'png' : 'jpg'}`,
+        image.mime,
+      );
+    },
+    messageFor: broadcastMessage,
+    lock: createRedisLock(redis.worker, 'motcua:broadcast-dispatcher', 10_000),
+    ...(now ? { now } : {}),
+  }).start();
   return {
     workers: [...inboundWorkers, ...outboundWorkers],
     stop: async () => {
+      await dispatcher.stop();
       clearInterval(refresher);
+      await escalation.stop();
       await sweeps.stop();
       await relay.stop();
     },
@@ -367,6 +508,9 @@ async function startWorkers(
 /** Flows, catalogue and translations, and answering built on them; reloadable on SIGHUP. */
 interface Content {
   conversation: (oaId: string) => RespondContext;
+  catalogue: CatalogueStore;
+  /** The topics residents can follow by chat. */
+  topics: TopicStore;
   reload(): Promise<Problem[]>;
 }
 
@@ -376,6 +520,8 @@ async function loadContent(config: Config, logger: Logger): Promise<Content> {
   const flowsDir = config.flowsDir ?? defaultFlowsDir();
   const catalogue = createCatalogueStore({ dir: flowsDir, logger: contentLog });
   await catalogue.reload();
+  const topics = createTopicStore({ flowsDir, logger: contentLog });
+  await topics.reload();
   const flows = await createFlowStore({
     dir: flowsDir,
     logger: contentLog,
@@ -391,7 +537,13 @@ async function loadContent(config: Config, logger: Logger): Promise<Content> {
       idleMs: config.conversationIdleMs,
       missesBeforeOfficer: config.missesBeforeOfficer,
     }),
-    reload: async () => [...(await catalogue.reload()), ...(await flows.reload())],
+    catalogue,
+    topics,
+    reload: async () => [
+      ...(await catalogue.reload()),
+      ...(await flows.reload()),
+      ...(await topics.reload()),
+    ],
   };
 }
 

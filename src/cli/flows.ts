@@ -12,6 +12,7 @@ import {
 import { loadFlows } from '../conversation/flows.js';
 import { loadHolidayFile } from '../dossiers/calendar.js';
 import { createTranslator } from '../i18n.js';
+import { loadTopicsFile } from '../broadcasts/topics-file.js';
 
 /** What `flows check` found. */
 export interface FlowsCheckResult {
@@ -23,7 +24,7 @@ export interface FlowsCheckResult {
 /**
  * Runs every check over a flows folder: procedures and overrides, then the
  * conversation flows (schema, steps, flows, actions, texts in both locales,
- * and procedure codes their buttons name), then the holiday calendar.
+ * and procedure codes their buttons name), then the holiday calendar and the notice topics.
  */
 export async function checkFlowsDir(dir: string): Promise<FlowsCheckResult> {
   const { catalogue, problems } = await loadCatalogue(dir);
@@ -41,6 +42,8 @@ export async function checkFlowsDir(dir: string): Promise<FlowsCheckResult> {
     const res = await loadHolidayFile(holidays);
     if (!res.ok) problems.push(...res.problems);
   }
+  const topics = await loadTopicsFile(dir);
+  if (!topics.ok) problems.push(...topics.problems);
   return { catalogue, problems: sortProblems(problems), flowFiles: files.flows.length };
 }
 

@@ -29,7 +29,8 @@ export interface ConsoleCsrfOptions {
 
 /**
  * Double-submit CSRF tokens (csrf-csrf) bound to the session id, or to a pre-session cookie before
- * sign-in. The token comes in the `_csrf` form field or the `X-CSRF-Token` header.
+ * sign-in. The token comes in the `_csrf` form field or the `X-CSRF-Token` header; multipart
+ * uploads carry it in the `_csrf` query parameter.
  */
 export function createConsoleCsrf(options: ConsoleCsrfOptions): ConsoleCsrf {
   const keys = options.secrets.map((s) =>
@@ -50,7 +51,12 @@ export function createConsoleCsrf(options: ConsoleCsrfOptions): ConsoleCsrf {
       if (header) return header;
       const body = req.body as Record<string, unknown> | undefined;
       const field = body?.[CSRF_FIELD];
-      return typeof field === 'string' ? field : undefined;
+      if (typeof field === 'string') return field;
+      // A multipart body is read by its route, after this check, so an upload form carries the
+      // token in its action's query string: the token is checked before any file is accepted.
+      const query = (req.query ?? {}) as Record<string, unknown>;
+      const inQuery = query[CSRF_FIELD];
+      return req.is('multipart/form-data') && typeof inQuery === 'string' ? inQuery : undefined;
     },
   });
   return {

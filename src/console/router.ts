@@ -25,6 +25,8 @@ import {
   type NewConsoleUser,
 } from './users.js';
 import { homePage } from './views/home.js';
+import type { LiveHub } from './inbox/live.js';
+import { LIVE_SCRIPT } from './views/live-script.js';
 import { loginPage } from './views/login.js';
 import { messagePage } from './views/message.js';
 import { usersPage, type NewUserDraft } from './views/users.js';
@@ -48,6 +50,8 @@ export interface ConsoleRouterDeps {
   timezone?: string;
   /** Further console pages; they run after sign-in is loaded and CSRF is checked. */
   pages?: Router;
+  /** Live notices (activity, escalations) for every signed-in page; without it pages get none. */
+  live?: LiveHub;
   now?: () => Date;
 }
 
@@ -118,6 +122,16 @@ export function createConsoleRouter(deps: ConsoleRouterDeps): Router {
   router.use(auth.session);
   router.use(auth.loadUser);
   router.use(auth.csrfProtect);
+
+  router.get('/live.js', (_req, res) => {
+    res.type('application/javascript').send(LIVE_SCRIPT);
+  });
+
+  router.get('/events', requireRole(), (req, res) => {
+    if (deps.live) return deps.live.stream(req, res, signedInUser(res).oaIds);
+    // No live updates here: an empty stream that asks the page to come back in a day.
+    res.status(200).type('text/event-stream').send('retry: 86400000\n\n');
+  });
 
   const sendLogin = (
     req: Request,

@@ -19,6 +19,8 @@ const vi = {
   'nav.inbox': 'Hộp thư',
   'nav.dossiers': 'Hồ sơ',
   'nav.dashboard': 'Thống kê',
+  'nav.broadcasts': 'Thông báo',
+  'nav.followers': 'Người quan tâm',
   'nav.audit': 'Nhật ký',
   'nav.users': 'Người dùng',
   'logout.submit': 'Đăng xuất',
@@ -56,6 +58,10 @@ const vi = {
   'error.notFound': 'Không tìm thấy trang.',
   'error.internal': 'Đã có lỗi xảy ra. Vui lòng thử lại sau.',
   'error.back': 'Về trang chủ',
+  'live.escalated': 'Người dân {user} đã chờ quá lâu trong giờ làm việc mà chưa có cán bộ nhận.',
+  'live.open': 'Mở cuộc trò chuyện',
+  'live.notify': 'Bật thông báo trên máy',
+  'live.dismiss': 'Ẩn',
 } as const;
 
 /** A console text's key. */
@@ -79,6 +85,8 @@ const en: Record<TextKey, string> = {
   'nav.inbox': 'Inbox',
   'nav.dossiers': 'Dossiers',
   'nav.dashboard': 'Dashboard',
+  'nav.broadcasts': 'Notices',
+  'nav.followers': 'Followers',
   'nav.audit': 'Audit log',
   'nav.users': 'Users',
   'logout.submit': 'Sign out',
@@ -116,6 +124,10 @@ const en: Record<TextKey, string> = {
   'error.notFound': 'Page not found.',
   'error.internal': 'Something went wrong. Please try again later.',
   'error.back': 'Back to home',
+  'live.escalated': 'Resident {user} has waited too long in office hours without an officer.',
+  'live.open': 'Open the chat',
+  'live.notify': 'Turn on desktop notifications',
+  'live.dismiss': 'Hide',
 };
 
 const TEXTS: Record<ConsoleLang, Record<TextKey, string>> = { vi, en };

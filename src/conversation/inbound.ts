@@ -12,7 +12,16 @@ import type { Desk } from '../dossiers/desk.js';
 import type { PreparedMedia } from '../dossiers/media.js';
 import { isOwnEchoInOutbox } from './echoes.js';
 import { activeTicket, openTicket, releaseHeldReplies, ZALO_ADMIN } from '../handoff/tickets.js';
-import { asConversationState, respond, type ConversationState, type RespondContext } from './respond.js';
+import {
+  asConversationState,
+  respond,
+  type ConversationState,
+  type RespondContext,
+  type Reply,
+} from './respond.js';
+import type { Subscriptions } from '../broadcasts/subscriptions.js';
+import { recordProcedureInterest } from '../broadcasts/interest.js';
+import { recordReceipt } from '../broadcasts/receipts.js';
 
 /** What processing an inbound event needs. */
 export interface InboundDeps {
@@ -26,6 +35,8 @@ export interface InboundDeps {
   ownSends?: Pick<OwnSends, 'claimEcho'>;
   /** Dossiers and complaints in chat; without it the bot only answers questions. */
   desk?: Desk;
+  /** Opting out of notices and back in, and topics, by chat; seen before the desk. */
+  subscriptions?: Subscriptions;
   /** Told after a resident's message or an officer's echo is stored, so the console updates live. */
   onActivity?: (oaId: string, userId: string) => void;
   now?: () => number;
@@ -115,19 +126,22 @@ async function handleResidentAction(
       return { status: 'processed', replies: released, removeAfterCommit: [] };
     }
     const now = deps.now?.() ?? Date.now();
-    const desk = deps.desk
-      ? await deps.desk.handle(tx, {
-          event,
-          locale: saved.locale,
-          state: saved.state.desk,
-          ...(media ? { media } : {}),
-          now: new Date(now),
-        })
-      : undefined;
-    // A message the desk answered leaves any flow the resident was in: they moved on.
-    const reply = desk?.handled
+    const notices = await deps.subscriptions?.handle(tx, { event, locale: saved.locale, now: new Date(now) });
+    const desk =
+      deps.desk && !notices?.handled
+        ? await deps.desk.handle(tx, {
+            event,
+            locale: saved.locale,
+            state: saved.state.desk,
+            ...(media ? { media } : {}),
+            now: new Date(now),
+          })
+        : undefined;
+    // A message the desk or the notices answered leaves any flow the resident was in: they moved on.
+    const answered = notices?.handled ? notices : desk?.handled ? desk : undefined;
+    const reply: Reply = answered
       ? {
-          messages: desk.messages,
+          messages: answered.messages,
           locale: saved.locale,
           state: { ...withoutPosition(saved.state), lastActiveAt: now },
         }
@@ -136,6 +150,15 @@ async function handleResidentAction(
     if (desk) {
       if (desk.state) reply.state.desk = desk.state;
       else delete reply.state.desk;
+    }
+    if (notices?.handled) delete reply.state.desk;
+    if (reply.answered) {
+      await recordProcedureInterest(tx, {
+        oaId: event.oaId,
+        userId: event.userId,
+        code: reply.answered,
+        at: new Date(now),
+      });
     }
     await saveConversation(tx, event, reply.locale, reply.state);
     const messages = reply.messages.map((message) => ({
@@ -178,6 +201,14 @@ export async function flushConversation(
  */
 async function recordOnly(deps: InboundDeps, data: InboundJobData): Promise<boolean> {
   const { event } = data;
+  if (event.kind === 'receipt') {
+    return deps.db.transaction(async (tx) => {
+      if (!(await recordEvent(tx, data))) return false;
+      const at = new Date(event.timestamp > 0 ? event.timestamp : data.receivedAt);
+      await recordReceipt(tx, { oaId: event.oaId, eventName: event.eventName, msgIds: event.msgIds, at });
+      return true;
+    });
+  }
   if (event.kind !== 'oa_echo' || !event.adminId || !event.userId) return recordEvent(deps.db, data);
   const { userId } = event;
   return deps.db.transaction(async (tx) => {

@@ -74,6 +74,8 @@ export interface Reply {
   messages: ZaloMessage[];
   state: ConversationState;
   locale: Locale;
+  /** The procedure this turn answered about, if any (kept as the resident's interest). */
+  answered?: string;
 }
 
 /** Reads a stored state defensively (it is JSON from the database). */
@@ -104,6 +106,7 @@ class Turn {
   private readonly out: ZaloMessage[] = [];
   private state: ConversationState;
   private readonly engine: EngineContext;
+  private answered: string | undefined;
 
   constructor(
     private readonly ctx: RespondContext,
@@ -123,7 +126,12 @@ class Turn {
   }
 
   result(): Reply {
-    return { messages: this.out, state: { ...this.state, lastActiveAt: this.now }, locale: this.locale };
+    return {
+      messages: this.out,
+      state: { ...this.state, lastActiveAt: this.now },
+      locale: this.locale,
+      ...(this.answered ? { answered: this.answered } : {}),
+    };
   }
 
   private get t(): TFunction {
@@ -381,6 +389,7 @@ class Turn {
         if (!p)
           return { result: 'unknown', messages: [textMessage(this.t('conversation.unknown_procedure'))] };
         this.state.procedure = p.code;
+        this.answered = p.code;
         const messages = composed(`summary:${p.code}`, () =>
           p.agency === 'cong_an_xa'
             ? redirectAnswer(p, this.locale, this.t)
@@ -394,6 +403,7 @@ class Turn {
         if (!p || !topic)
           return { result: 'unknown', messages: [textMessage(this.t('conversation.unknown_procedure'))] };
         this.state.procedure = p.code;
+        this.answered = p.code;
         const messages = composed(`topic:${p.code}:${topic}`, () =>
           topicAnswer(p, topic, this.locale, this.t, desk()),
         );

@@ -47,6 +47,8 @@ export const conversations = pgTable(
     /** Last time the resident did something Zalo counts as an interaction (opens the CS window). */
     lastInteractionAt: timestamp('last_interaction_at', { withTimezone: true }),
     following: boolean('following'),
+    /** Set when the resident sent an opt-out word (HỦY, DỪNG, STOP): no broadcasts until they opt back in. */
+    optedOutAt: timestamp('opted_out_at', { withTimezone: true }),
     state: jsonb('state')
       .notNull()
       .default(sql`'{}'::jsonb`),
@@ -72,7 +74,7 @@ export const outbox = pgTable(
     cause: text('cause'),
     /** The Zalo `message` object of a /v3.0/oa/message/cs body. */
     message: jsonb('message').notNull(),
-    /** pending → sending → sent | held | refused | failed. */
+    /** pending → sending → sent | held | refused | failed; a cancelled broadcast's unsent rows become cancelled. */
     status: text('status').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     /** Why the message is held, refused or failed (a policy reason or a Zalo error code). */
@@ -83,6 +85,9 @@ export const outbox = pgTable(
     sentAt: timestamp('sent_at', { withTimezone: true }),
     /** Earliest time a held message may go (quiet hours). */
     notBefore: timestamp('not_before', { withTimezone: true }),
+    /** From Zalo's `user_received_message` / `user_seen_message` receipts. */
+    receivedAt: timestamp('received_at', { withTimezone: true }),
+    seenAt: timestamp('seen_at', { withTimezone: true }),
   },
   (t) => [
     index('outbox_status_idx').on(t.status, t.createdAt),
@@ -420,6 +425,8 @@ export const tickets = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     claimedAt: timestamp('claimed_at', { withTimezone: true }),
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    /** Set once when a waiting ticket passed TICKET_ESCALATE_MINUTES of office time unclaimed. */
+    escalatedAt: timestamp('escalated_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('tickets_one_unresolved_idx')
@@ -427,4 +434,101 @@ export const tickets = pgTable(
       .where(sql`${t.status} <> 'resolved'`),
     index('tickets_queue_idx').on(t.oaId, t.status, t.id),
   ],
+);
+
+/** A follower's tags: a hamlet (thôn), a topic; set by staff, read from Zalo, or chosen in chat. */
+export const followerTags = pgTable(
+  'follower_tags',
+  {
+    oaId: text('oa_id').notNull(),
+    userId: text('user_id').notNull(),
+    tag: text('tag').notNull(),
+    /** staff | zalo | resident */
+    source: text('source').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.oaId, t.userId, t.tag] }),
+    index('follower_tags_tag_idx').on(t.oaId, t.tag, t.userId),
+  ],
+);
+
+/**
+ * A notice to followers. `body` is what staff composed (text, optional image file, optional link
+ * button); `audience` says who gets it. Recipients are fixed when sending starts.
+ */
+export const broadcasts = pgTable(
+  'broadcasts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    oaId: text('oa_id').notNull(),
+    title: text('title').notNull(),
+    body: jsonb('body').notNull(),
+    audience: jsonb('audience').notNull(),
+    /** suggested | draft | awaiting_approval | scheduled | sending | paused | cancelled | done */
+    status: text('status').notNull().default('draft'),
+    /** Why it exists when the system proposed it, e.g. `procedure:1.001193`. */
+    cause: text('cause'),
+    needsApproval: boolean('needs_approval').notNull().default(false),
+    createdBy: text('created_by'),
+    approvedBy: text('approved_by'),
+    scheduledAt: timestamp('scheduled_at', { withTimezone: true }),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    /** The image uploaded to Zalo for this broadcast and when (attachment ids expire after about 7 days). */
+    zaloAttachmentId: text('zalo_attachment_id'),
+    attachmentUploadedAt: timestamp('attachment_uploaded_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('broadcasts_oa_status_idx').on(t.oaId, t.status, t.id)],
+);
+
+/**
+ * One row per broadcast and resident, written when sending starts. A recipient gets at most one
+ * outbox row (set in the same statement that marks it dispatched), so a restart sends no one twice.
+ */
+export const broadcastRecipients = pgTable(
+  'broadcast_recipients',
+  {
+    broadcastId: bigint('broadcast_id', { mode: 'number' }).notNull(),
+    userId: text('user_id').notNull(),
+    /** queued | dispatched | refused | cancelled; after dispatch the outbox row tells the rest. */
+    status: text('status').notNull(),
+    /** Why refused before sending: opted_out | unfollowed | window_closed. */
+    reason: text('reason'),
+    outboxId: bigint('outbox_id', { mode: 'number' }),
+    dispatchedAt: timestamp('dispatched_at', { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.broadcastId, t.userId] }),
+    index('broadcast_recipients_status_idx').on(t.broadcastId, t.status, t.userId),
+  ],
+);
+
+/** The procedures a resident asked about, so a change can be told to those who asked recently. */
+export const procedureInterest = pgTable(
+  'procedure_interest',
+  {
+    oaId: text('oa_id').notNull(),
+    userId: text('user_id').notNull(),
+    procedureCode: text('procedure_code').notNull(),
+    lastAskedAt: timestamp('last_asked_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.oaId, t.userId, t.procedureCode] }),
+    index('procedure_interest_code_idx').on(t.oaId, t.procedureCode, t.lastAskedAt),
+  ],
+);
+
+/** The last seen content fingerprint of each procedure per OA; a change offers staff a notice. */
+export const procedureFingerprints = pgTable(
+  'procedure_fingerprints',
+  {
+    oaId: text('oa_id').notNull(),
+    procedureCode: text('procedure_code').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    seenAt: timestamp('seen_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.oaId, t.procedureCode] })],
 );

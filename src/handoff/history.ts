@@ -3,6 +3,7 @@ import type { Database } from '../db/connection.js';
 import { inboundEvents, outbox } from '../db/schema.js';
 import type { ZaloEvent } from '../zalo/events.js';
 import type { ZaloMessage } from '../zalo/messages.js';
+import { pendingAttachmentOf } from './attachments/message.js';
 
 /** One line of a conversation as an officer sees it. */
 export interface ChatLine {
@@ -13,6 +14,8 @@ export interface ChatLine {
   status?: string;
   /** Attachments the resident sent, by kind (photos are not shown inline in the list). */
   attachments?: string[];
+  /** An image or file an officer sent, kept in the file store (`stored_files` id). */
+  file?: { id: number; kind: 'image' | 'file'; name: string };
 }
 
 /** The last messages both ways with one resident, oldest first. */
@@ -50,11 +53,13 @@ export async function conversationLog(
   }
   for (const s of sent) {
     const m = s.message as ZaloMessage;
+    const file = pendingAttachmentOf(m);
     lines.push({
       at: s.at,
       from: s.cause?.startsWith('ticket:') && !s.cause.endsWith(':rating') ? 'officer' : 'bot',
-      text: m.text ?? (m.attachment?.type === 'template' ? '[template]' : '[media]'),
+      text: m.text ?? (file ? '' : m.attachment?.type === 'template' ? '[template]' : '[media]'),
       status: s.status,
+      ...(file ? { file: { id: file.storedFileId, kind: file.kind, name: file.name } } : {}),
     });
   }
   return lines.sort((a, b) => a.at.getTime() - b.at.getTime()).slice(-limit);

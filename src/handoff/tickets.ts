@@ -138,7 +138,14 @@ export interface ReplyOutcome {
  */
 export async function officerReply(
   db: Database,
-  r: { ticketId: number; officer: string; message: ZaloMessage; now?: Date },
+  r: {
+    ticketId: number;
+    officer: string;
+    message: ZaloMessage;
+    now?: Date;
+    /** Kept with the audit row, e.g. what was attached. */
+    details?: Record<string, unknown>;
+  },
 ): Promise<ReplyOutcome> {
   const now = r.now ?? new Date();
   return db.transaction(async (tx) => {
@@ -168,6 +175,7 @@ export async function officerReply(
       action: open ? 'ticket.reply' : 'ticket.reply_held',
       subjectKind: 'ticket',
       subjectId: String(t.id),
+      details: r.details ?? null,
     });
     return open
       ? { status: 'pending' as const, rows: [{ id: id!, oaId: t.oaId, userId: t.userId, lane: 'reply' }] }

@@ -127,8 +127,13 @@ export interface ZaloClient {
   uploadFile(data: Buffer, filename: string, mimeType: string): Promise<string>;
   /** A resident's profile, tags and shared info. */
   getUserDetail(userId: string): Promise<ZaloUserDetail>;
-  /** One page of followers, optionally only those with a tag. */
-  getFollowers(page: { offset: number; count: number; tagName?: string }): Promise<ZaloFollowerPage>;
+  /** One page of the OA's users, optionally only those with a tag, or only followers (`isFollower`). */
+  getFollowers(page: {
+    offset: number;
+    count: number;
+    tagName?: string;
+    isFollower?: boolean;
+  }): Promise<ZaloFollowerPage>;
   /** Adds a tag to a follower; Zalo creates the tag if it does not exist. */
   tagFollower(userId: string, tagName: string): Promise<void>;
   /** Removes a tag from a follower. */
@@ -312,8 +317,18 @@ function fileForm(file: { data: Buffer; filename: string; mimeType: string }): F
   return form;
 }
 
-function followerQuery(page: { offset: number; count: number; tagName?: string }): Record<string, unknown> {
-  return { offset: page.offset, count: page.count, ...(page.tagName ? { tag_name: page.tagName } : {}) };
+function followerQuery(page: {
+  offset: number;
+  count: number;
+  tagName?: string;
+  isFollower?: boolean;
+}): Record<string, unknown> {
+  return {
+    offset: page.offset,
+    count: page.count,
+    ...(page.tagName ? { tag_name: page.tagName } : {}),
+    ...(page.isFollower === undefined ? {} : { is_follower: page.isFollower }),
+  };
 }
 
 function requiredString(value: unknown, path: string, field: string): string {

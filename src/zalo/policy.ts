@@ -14,7 +14,7 @@ export const CONSULTATION_WINDOW_MS = 7 * 24 * 3600 * 1000;
 export type PolicyDecision =
   | { action: 'send' }
   | { action: 'hold'; until: Date; reason: 'quiet_hours' }
-  | { action: 'refuse'; reason: 'window_closed' | 'unfollowed' | 'never_interacted' };
+  | { action: 'refuse'; reason: 'window_closed' | 'unfollowed' | 'never_interacted' | 'opted_out' };
 
 /** Facts about the resident and the clock that the rules need. */
 export interface PolicyInput {
@@ -22,25 +22,29 @@ export interface PolicyInput {
   now: Date;
   lastInteractionAt: Date | null;
   following: boolean | null;
+  /** The resident sent an opt-out word (broadcasts only). */
+  optedOut?: boolean;
   timezone: string;
   quietHours: { startMinute: number; endMinute: number };
 }
 
 /**
- * Decides send / hold / refuse. Consultation (reply, notify) needs an interaction
- * in the last 7 days and may go 24/7; broadcasts need a follower and wait out the
- * 22:00–06:00 quiet hours.
+ * Decides send / hold / refuse. Every message travels as consultation (`/message/cs`), so each
+ * needs an interaction in the last 7 days. Replies and notifications may go 24/7; broadcasts
+ * also need a follower who has not opted out, and wait out the 22:00–06:00 quiet hours.
  */
 export function checkSendPolicy(input: PolicyInput): PolicyDecision {
   if (input.lane === 'broadcast') {
-    if (input.following === false) return { action: 'refuse', reason: 'unfollowed' };
-    const wait = minutesUntilQuietEnds(input.now, input.timezone, input.quietHours);
-    if (wait > 0) return { action: 'hold', until: quietHoursEnd(input.now, wait), reason: 'quiet_hours' };
-    return { action: 'send' };
+    if (input.optedOut) return { action: 'refuse', reason: 'opted_out' };
+    if (input.following !== true) return { action: 'refuse', reason: 'unfollowed' };
   }
   if (!input.lastInteractionAt) return { action: 'refuse', reason: 'never_interacted' };
   if (input.now.getTime() - input.lastInteractionAt.getTime() > CONSULTATION_WINDOW_MS) {
     return { action: 'refuse', reason: 'window_closed' };
+  }
+  if (input.lane === 'broadcast') {
+    const wait = minutesUntilQuietEnds(input.now, input.timezone, input.quietHours);
+    if (wait > 0) return { action: 'hold', until: quietHoursEnd(input.now, wait), reason: 'quiet_hours' };
   }
   return { action: 'send' };
 }

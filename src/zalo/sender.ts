@@ -1,6 +1,7 @@
 import { DelayedError, type Job } from 'bullmq';
 import { and, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/connection.js';
+import { ErrorCode, hasCode } from '../errors.js';
 import { conversations, outbox } from '../db/schema.js';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
@@ -39,6 +40,11 @@ export interface SenderDeps {
   timezone: string;
   quietHours: { startMinute: number; endMinute: number };
   findSent?: FindSentMessage;
+  /**
+   * Turns a stored message into the one Zalo gets, at each attempt (an officer's attachment is
+   * uploaded here, so its Zalo id is always fresh).
+   */
+  prepare?: (message: ZaloMessage) => Promise<ZaloMessage>;
   /** Where sent message ids are remembered so their echoes can be skipped at the webhook. */
   ownSends?: Pick<OwnSends, 'remember'>;
   now?: () => Date;
@@ -51,7 +57,9 @@ export interface SenderDeps {
 export type SendOutcome = 'sent' | 'reconciled' | 'refused' | 'held' | 'already_done' | 'missing';
 
 type Row = typeof outbox.$inferSelect;
-type RowWithResident = Row & { resident: { lastInteractionAt: Date | null; following: boolean | null } };
+type RowWithResident = Row & {
+  resident: { lastInteractionAt: Date | null; following: boolean | null; optedOut: boolean };
+};
 
 /**
  * Sends one outbox row: idempotent by row status, policy-checked, rate-budgeted,
@@ -65,7 +73,7 @@ export async function sendOutboxRow(
 ): Promise<SendOutcome> {
   const row = await loadRow(deps.db, data.outboxId);
   if (!row) return 'missing';
-  if (row.status === 'sent' || row.status === 'refused' || row.status === 'failed') return 'already_done';
+  if (['sent', 'refused', 'failed', 'cancelled'].includes(row.status)) return 'already_done';
   if (row.status === 'sending' && (await reconcile(deps, row))) return 'reconciled';
   const lane = row.lane as Lane;
   const policy = policyFor(deps, row, lane);
@@ -100,7 +108,9 @@ async function attemptWithRetries(deps: SenderDeps, row: Row, lane: Lane): Promi
     await deps.budget.take(lane);
     await claim(deps.db, row.id);
     try {
-      const res = await deps.zalo.sendMessage(row.userId, row.message as ZaloMessage);
+      const stored = row.message as ZaloMessage;
+      const message = deps.prepare ? await deps.prepare(stored) : stored;
+      const res = await deps.zalo.sendMessage(row.userId, message);
       // Remembered first: Zalo's echo of this send may already be on its way to the webhook.
       await deps.ownSends?.remember(row.oaId, res.messageId).catch(() => undefined);
       await deps.db
@@ -126,6 +136,11 @@ async function judgeFailure(
   lane: Lane,
   err: unknown,
 ): Promise<'done' | 'retry' | 'unknown'> {
+  if (hasCode(err, ErrorCode.FileUnreadable)) {
+    // The stored attachment is gone (purged or unreadable): no attempt can succeed.
+    await finish(deps, row, 'failed', 'attachment_unreadable');
+    return 'done';
+  }
   if (err instanceof ZaloApiError) {
     deps.metrics?.zaloErrors.inc({ code: String(err.code) });
     if (err.decision === 'give_up') {
@@ -197,6 +212,7 @@ function policyFor(deps: SenderDeps, row: RowWithResident, lane: Lane) {
     now: deps.now?.() ?? new Date(),
     lastInteractionAt: row.resident.lastInteractionAt,
     following: row.resident.following,
+    optedOut: row.resident.optedOut,
     timezone: deps.timezone,
     quietHours: deps.quietHours,
   });
@@ -209,6 +225,7 @@ async function loadRow(db: Database, id: number): Promise<RowWithResident | unde
       row: outbox,
       lastInteractionAt: conversations.lastInteractionAt,
       following: conversations.following,
+      optedOutAt: conversations.optedOutAt,
     })
     .from(outbox)
     .leftJoin(
@@ -219,7 +236,11 @@ async function loadRow(db: Database, id: number): Promise<RowWithResident | unde
   if (!found) return undefined;
   return {
     ...found.row,
-    resident: { lastInteractionAt: found.lastInteractionAt ?? null, following: found.following ?? null },
+    resident: {
+      lastInteractionAt: found.lastInteractionAt ?? null,
+      following: found.following ?? null,
+      optedOut: found.optedOutAt != null,
+    },
   };
 }
 

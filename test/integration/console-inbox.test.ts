@@ -116,6 +116,42 @@ describe('the handoff inbox, in a browser', () => {
     expect(results.sort()).toEqual(['claimed', 'taken']);
   });
 
+  it('tells the officer who clicked second that a colleague took the chat', async () => {
+    await dialog(stack.emu, 'hd-race').say('gặp cán bộ');
+    const [t] = await stack.db.db.select().from(tickets).where(eq(tickets.userId, 'hd-race'));
+    const contexts = [await browser.newContext(), await browser.newContext()];
+    try {
+      const [first, second] = await Promise.all(
+        ['lan.nguyen', 'hung.tran'].map(async (username, i) => {
+          const p = await contexts[i]!.newPage();
+          await p.goto(`${stack.app.url}/console/login`);
+          await p.fill('#username', username);
+          await p.fill('#password', PASSWORD);
+          await Promise.all([p.waitForNavigation(), p.click('button[type=submit]')]);
+          await p.goto(`${stack.app.url}/console/tickets/${t!.id}`);
+          return p;
+        }),
+      );
+      const claim = `form[action$="/tickets/${t!.id}/claim"]`;
+      // The second officer's form is already on screen when the first one clicks.
+      const token = await second!.locator(`${claim} input[name=_csrf]`).inputValue();
+      await Promise.all([first!.waitForNavigation(), first!.click(`${claim} button`)]);
+      const late = await contexts[1]!.request.post(`${stack.app.url}/console/tickets/${t!.id}/claim`, {
+        form: { _csrf: token },
+        maxRedirects: 0,
+      });
+      expect(late.status()).toBe(303);
+      const shown = late.headers()['location']!;
+      expect(new URL(shown, stack.app.url).searchParams.get('notice')).toBe('taken');
+      await second!.goto(new URL(shown, stack.app.url).toString());
+      await second!.locator('#notice.error').waitFor();
+      const [row] = await stack.db.db.select().from(tickets).where(eq(tickets.id, t!.id));
+      expect(row).toMatchObject({ status: 'open', officer: 'lan.nguyen' });
+    } finally {
+      await Promise.all(contexts.map((c) => c.close()));
+    }
+  });
+
   it('does not give an officer more chats than the capacity allows', async () => {
     for (const u of ['hd-cap-1', 'hd-cap-2']) await dialog(stack.emu, u).say('gặp cán bộ');
     const waiting = await stack.db.db.select().from(tickets).where(eq(tickets.status, 'waiting'));

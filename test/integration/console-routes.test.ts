@@ -20,7 +20,9 @@ const GETS = [
   '/console/users',
   '/console/inbox',
   '/console/inbox/events',
+  '/console/events',
   '/console/tickets/1',
+  '/console/tickets/1/files/1',
   '/console/dossiers',
   '/console/dossiers.csv',
   '/console/dossiers/000.00.00.H00-261201-0001',
@@ -28,6 +30,20 @@ const GETS = [
   '/console/dashboard',
   '/console/audit',
   '/console/audit.csv',
+  '/console/broadcasts',
+  '/console/broadcasts/new',
+  '/console/broadcasts/audience.json',
+  '/console/broadcasts/1',
+  '/console/broadcasts/1/edit',
+  '/console/broadcasts/1/image',
+  '/console/broadcasts/1/approve',
+  '/console/broadcasts/1/pause',
+  '/console/broadcasts/1/resume',
+  '/console/broadcasts/1/cancel',
+  '/console/broadcasts/1/report.json',
+  '/console/broadcasts/1/recipients.csv',
+  '/console/followers',
+  '/console/followers/someone',
 ];
 const POSTS = [
   '/console/logout-everywhere',
@@ -35,12 +51,36 @@ const POSTS = [
   '/console/users/someone/disable',
   '/console/tickets/1/claim',
   '/console/tickets/1/reply',
+  '/console/tickets/1/attachments',
   '/console/tickets/1/resolve',
   '/console/dossiers/000.00.00.H00-261201-0001/status',
   '/console/dossiers/000.00.00.H00-261201-0001/phone',
   '/console/dossiers/000.00.00.H00-261201-0001/apologies/1/approve',
+  '/console/broadcasts',
+  '/console/broadcasts/1',
+  '/console/broadcasts/1/schedule',
+  '/console/broadcasts/1/approve',
+  '/console/broadcasts/1/pause',
+  '/console/broadcasts/1/resume',
+  '/console/broadcasts/1/cancel',
+  '/console/followers/sync',
+  '/console/followers/someone/tags',
 ];
 const ADMIN_ONLY = ['/console/users', '/console/audit', '/console/audit.csv'];
+/** Composing and sending notices, and changing followers, are for editors and admins. */
+const EDITOR_GETS = [
+  '/console/broadcasts/new',
+  '/console/broadcasts/audience.json',
+  '/console/broadcasts/1/edit',
+  '/console/broadcasts/1/approve',
+  '/console/broadcasts/1/pause',
+  '/console/broadcasts/1/resume',
+  '/console/broadcasts/1/cancel',
+  '/console/followers/someone',
+];
+const EDITOR_POSTS = POSTS.filter(
+  (p) => p.startsWith('/console/broadcasts') || p.startsWith('/console/followers'),
+);
 
 beforeAll(async () => {
   stack = await startEmulatedStack();
@@ -100,6 +140,37 @@ describe('every console route', () => {
     }
     const admin = await signedIn('admin.one');
     for (const route of ADMIN_ONLY) expect((await admin.get(route)).status, route).toBe(200);
+  });
+
+  it('refuses an officer the composing and sending of notices, even with a valid form token', async () => {
+    const officer = await signedIn('officer.one');
+    for (const route of EDITOR_GETS) {
+      const res = await officer.get(route).set('accept', 'application/json');
+      expect(res.status, route).toBe(403);
+    }
+    const page = await officer.get('/console/broadcasts').expect(200);
+    const token = /name="csrf-token" content="([^"]+)"/.exec(page.text)![1]!;
+    for (const route of EDITOR_POSTS) {
+      const res = await officer.post(route).set('x-csrf-token', token).type('form').send({ text: 'x' });
+      expect(res.status, route).toBe(403);
+      // Refused for the role, not for the token.
+      expect(res.text, route).toMatch(/không có quyền/);
+    }
+    const admin = await signedIn('admin.one');
+    for (const route of [
+      '/console/broadcasts/new',
+      '/console/broadcasts/audience.json',
+      '/console/followers',
+    ])
+      expect((await admin.get(route)).status, route).toBe(200);
+  });
+
+  it('refuses an upload posted without its CSRF token, or with a wrong one', async () => {
+    const admin = await signedIn('admin.one');
+    for (const query of ['', '?_csrf=not-the-token']) {
+      const res = await admin.post(`/console/broadcasts${query}`).field('title', 'x').field('text', 'y');
+      expect(res.status, query).toBe(403);
+    }
   });
 
   it('refuses a signed-in form posted without its CSRF token, for every post', async () => {

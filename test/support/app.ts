@@ -15,6 +15,8 @@ export async function startTestApp(opts: {
   roles?: Roles;
   env?: Record<string, string>;
   logger?: Logger;
+  /** The clock send rules and broadcasts read. */
+  now?: () => Date;
 }): Promise<Runtime & { config: Config; cleanup: () => Promise<void> }> {
   const tmp = tempDir('motcua-app-');
   const config = loadConfig({
@@ -31,6 +33,7 @@ export async function startTestApp(opts: {
   const runtime = await startRuntime(config, opts.roles ?? { serve: true, work: true }, {
     db: opts.db,
     logger: opts.logger ?? createLogger(config.logLevel),
+    ...(opts.now ? { now: opts.now } : {}),
   });
   return {
     ...runtime,

@@ -4,6 +4,17 @@ export interface EmulatedMessage {
   sentTime: number;
   text?: string;
   buttons?: Array<{ title: string; type: string; payload: unknown }>;
+  /** `oa_send_text`, `oa_send_image`, `oa_send_file`… */
+  eventName?: string;
+  /** The image or file it carried, with the emulator's URL for its bytes. */
+  attachment?: { type: string; url?: string; name?: string };
+}
+
+/** A resident as the emulator's control API shows them. */
+export interface EmulatedUser {
+  userId: string;
+  follower: boolean;
+  tags: string[];
 }
 
 /** Talks to the emulator's JSON test endpoints under `<base>/emulator/api`. */
@@ -50,6 +61,28 @@ export function emulatorClient(base: string) {
           body: JSON.stringify(info),
         }),
       ),
+    /** Creates or updates a resident: follower or not, Zalo tags, last interaction (epoch ms). */
+    createUser: async (
+      userId: string,
+      user: { follower?: boolean; tags?: string[]; lastInteractionAt?: number; displayName?: string } = {},
+    ) =>
+      json(
+        await fetch(`${api}/users`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ userId, ...user }),
+        }),
+      ) as Promise<{ user: EmulatedUser }>,
+    /** The resident as the emulator knows them (follower, tags). */
+    user: async (userId: string) =>
+      ((await json(await fetch(`${api}/users/${encodeURIComponent(userId)}`))) as { user: EmulatedUser })
+        .user,
+    /** The resident follows the OA (a signed `follow` webhook). */
+    follow: async (userId: string) =>
+      json(await fetch(`${api}/users/${encodeURIComponent(userId)}/follow`, { method: 'POST' })),
+    /** The resident unfollows the OA (a signed `unfollow` webhook). */
+    unfollow: async (userId: string) =>
+      json(await fetch(`${api}/users/${encodeURIComponent(userId)}/unfollow`, { method: 'POST' })),
     /** Everything the OA sent the resident, in order. */
     inbox: async (userId: string) =>
       (

@@ -46,6 +46,7 @@ describe('resident-facing text', () => {
       'complaint.button',
       'complaint.category',
       'handoff.button',
+      'notices.button',
     ];
     for (const lng of ['vi', 'en'] as const) {
       const res = loadResources()[lng]!.common as Record<string, unknown>;

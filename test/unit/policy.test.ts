@@ -35,6 +35,26 @@ describe('when the OA may message a resident', () => {
     expect(checkSendPolicy(input({ lane: 'broadcast', now: vn(6) }))).toEqual({ action: 'send' });
   });
 
+  it('never broadcasts to someone who opted out, even a follower who wrote today', () => {
+    expect(checkSendPolicy(input({ lane: 'broadcast', optedOut: true }))).toEqual({
+      action: 'refuse',
+      reason: 'opted_out',
+    });
+    expect(checkSendPolicy(input({ lane: 'reply', optedOut: true }))).toEqual({ action: 'send' });
+  });
+
+  it('broadcasts only to followers inside the 7-day window (they travel as consultation)', () => {
+    expect(checkSendPolicy(input({ lane: 'broadcast', following: null }))).toEqual({
+      action: 'refuse',
+      reason: 'unfollowed',
+    });
+    const eightDaysAgo = new Date(vn(10).getTime() - 8 * 86400_000);
+    expect(checkSendPolicy(input({ lane: 'broadcast', lastInteractionAt: eightDaysAgo }))).toEqual({
+      action: 'refuse',
+      reason: 'window_closed',
+    });
+  });
+
   it('never broadcasts to someone who unfollowed', () => {
     expect(checkSendPolicy(input({ lane: 'broadcast', following: false }))).toEqual({
       action: 'refuse',

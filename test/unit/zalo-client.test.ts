@@ -277,6 +277,19 @@ describe('ZaloClient reads and tags', () => {
     scope.done();
   });
 
+  it('lists only followers when asked', async () => {
+    const { client } = setup();
+    const page = { total: 1, count: 1, offset: 0, users: [{ user_id: 'user-1' }] };
+    const scope = api()
+      .get('/v3.0/oa/user/getlist')
+      .query({ data: JSON.stringify({ offset: 0, count: 50, tag_name: 'thon-3', is_follower: true }) })
+      .reply(200, { ...OK, data: page });
+    expect(await client.getFollowers({ offset: 0, count: 50, tagName: 'thon-3', isFollower: true })).toEqual(
+      page,
+    );
+    scope.done();
+  });
+
   it('tags and untags a follower', async () => {
     const { client } = setup();
     const body = { user_id: 'user-1', tag_name: 'xa-an-binh' };

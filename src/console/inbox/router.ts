@@ -17,6 +17,9 @@ import { CONSULTATION_WINDOW_MS } from '../../zalo/policy.js';
 import { consoleBase, csrfTokenFor, requireRole, signedInUser } from '../auth.js';
 import { localeOf } from '../lang.js';
 import { layout } from '../views/layout.js';
+import type { TicketFiles } from '../../handoff/attachments/files.js';
+import { officeMinutesBetween, type OfficeClock } from '../../handoff/office-minutes.js';
+import { createAttachmentRoutes } from './attachments.js';
 import type { LiveHub } from './live.js';
 import { INBOX_TEXTS } from './texts.js';
 import { inboxBody, INBOX_SCRIPT, ticketBody, type InboxTexts } from './views.js';
@@ -32,15 +35,20 @@ export interface InboxDeps {
   timezone?: string;
   /** Chats one officer may own at once. */
   capacity?: number;
-  /** A ticket waiting longer than this many minutes is flagged. */
+  /** A ticket waiting longer than this many office minutes is flagged. */
   escalateMinutes?: number;
+  /** The desk's shifts and working days: waiting times count office minutes only. */
+  officeClock: OfficeClock;
+  /** Officers' attachments in the encrypted file store. */
+  files: TicketFiles;
   /** The resident-facing rating question after a resolve, in the resident's language. */
   ratingMessage: (ticketId: number, locale: 'vi' | 'en') => ZaloMessage;
 }
 
 /**
- * The handoff inbox: waiting and open tickets (live), one conversation with claim, reply (through
- * the outbox, so Zalo's rules and the rate budget apply) and resolve. Officers see only their OAs.
+ * The handoff inbox: waiting and open tickets (live, waits in office minutes, escalations marked),
+ * one conversation with claim, reply by text, photo or file (through the outbox, so Zalo's rules and
+ * the rate budget apply) and resolve. Officers see only their OAs.
  */
 export function createInboxRouter(deps: InboxDeps): Router {
   const router = express.Router();
@@ -62,7 +70,10 @@ export function createInboxRouter(deps: InboxDeps): Router {
         base: consoleBase(res),
         userName: user.displayName,
         csrfToken: csrfTokenFor(res),
-        body: inboxBody(t, consoleBase(res), list, new Date(), (deps.escalateMinutes ?? 15) * 60_000),
+        body: inboxBody(t, consoleBase(res), list, new Date(), {
+          escalateMinutes: deps.escalateMinutes ?? 15,
+          waited: (from, to) => officeMinutesBetween(from, to, deps.officeClock),
+        }),
       }),
     );
   });
@@ -134,13 +145,24 @@ export function createInboxRouter(deps: InboxDeps): Router {
     );
   });
 
+  router.use(
+    createAttachmentRoutes({
+      db: deps.db,
+      files: deps.files,
+      enqueue: deps.enqueue,
+      ticketFor,
+      ...(deps.publish ? { publish: deps.publish } : {}),
+    }),
+  );
+
   router.post('/tickets/:id/claim', officerOnly, async (req, res) => {
     const ticket = await ticketFor(res, Number(req.params.id) || 0);
     if (!ticket) return void res.status(404).json({ error: 'not found' });
-    const won = await claimTicket(deps.db, ticket.id, signedInUser(res).username);
+    const outcome = await claimTicket(deps.db, ticket.id, signedInUser(res).username, deps.capacity);
+    if (outcome !== 'claimed') {
+      return void res.redirect(303, `${consoleBase(res)}/tickets/${ticket.id}?notice=${outcome}`);
+    }
     deps.publish?.(ticket.oaId, ticket.userId);
-    if (!won)
-      return void res.status(409).redirect(303, `${consoleBase(res)}/tickets/${ticket.id}?notice=taken`);
     res.redirect(303, `${consoleBase(res)}/tickets/${ticket.id}`);
   });
 

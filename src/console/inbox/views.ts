@@ -7,34 +7,51 @@ import { CANNED_REPLIES, INBOX_TEXTS } from './texts.js';
 /** The inbox texts of one language. */
 export type InboxTexts = (typeof INBOX_TEXTS)['vi'] | (typeof INBOX_TEXTS)['en'];
 
-function ago(from: Date, now: Date): string {
-  const minutes = Math.max(0, Math.round((now.getTime() - from.getTime()) / 60_000));
-  return minutes < 60
-    ? `${minutes}′`
-    : `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}`;
+function duration(minutes: number): string {
+  const m = Math.max(0, Math.floor(minutes));
+  return m < 60 ? `${m}′` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}`;
 }
 
-/** The list of waiting and open tickets. */
+/** How the inbox measures waiting: office minutes, and the limit before a ticket is escalated. */
+export interface InboxSla {
+  escalateMinutes: number;
+  /** Office minutes between two instants. */
+  waited: (from: Date, to: Date) => number;
+}
+
+/** The list of waiting and open tickets; waits count office minutes (until the claim, for open ones). */
 export function inboxBody(
   t: InboxTexts,
   base: string,
   list: TicketRow[],
   now: Date,
-  escalateMs: number,
+  sla: InboxSla,
 ): SafeHtml {
   let place = 0;
   const rows = list.map((k) => {
     if (k.status === 'waiting') place++;
-    const late = k.status === 'waiting' && now.getTime() - k.createdAt.getTime() > escalateMs;
-    return html`<tr data-ticket="${k.id}" class="${late ? 'late' : ''}">
+    const waited = sla.waited(k.createdAt, k.status === 'waiting' ? now : (k.claimedAt ?? now));
+    const late = k.status === 'waiting' && waited >= sla.escalateMinutes;
+    const flag = k.escalatedAt
+      ? html` <strong class="error escalated" title="${k.escalatedAt.toISOString()}"
+          >⚠ ${t.escalated}</strong
+        >`
+      : late
+        ? html` <strong class="error">${t.late}</strong>`
+        : '';
+    return html`<tr
+      data-ticket="${k.id}"
+      class="${[late ? 'late' : '', k.escalatedAt ? 'escalated' : ''].filter(Boolean).join(' ')}"
+    >
       <td><a href="${base}/tickets/${k.id}">${k.userId}</a></td>
       <td>${k.status === 'waiting' ? `${t.waiting} #${place}` : `${t.open} · ${k.officer ?? ''}`}</td>
       <td>${t.reason[k.reason as keyof InboxTexts['reason']] ?? k.reason}</td>
-      <td>${ago(k.createdAt, now)}${late ? html` <strong class="error">${t.late}</strong>` : ''}</td>
+      <td>${duration(waited)}${flag}</td>
     </tr>`;
   });
   return html`<h1>${t.inbox}</h1>
-    <div class="card table" id="inbox" data-live="${base}/inbox/events">
+    <p class="muted">${t.slaNote.replace('{{minutes}}', String(sla.escalateMinutes))}</p>
+    <div class="card table" id="inbox" data-live="${base}/events">
       ${
         list.length === 0
           ? html`<p class="muted">${t.empty}</p>`
@@ -64,6 +81,48 @@ function windowNote(t: InboxTexts, leftMs: number): SafeHtml {
       ? `${Math.floor(hours / 24)} d ${hours % 24} h`
       : `${hours} h ${Math.floor((leftMs % 3600_000) / 60_000)} m`;
   return html`<p class="notice" id="window">${t.windowOpen.replace('{{left}}', left)}</p>`;
+}
+
+/** An officer's photo shown in the chat, or a file as a named link; each read is audited. */
+function officerFile(t: InboxTexts, href: string, file: NonNullable<ChatLine['file']>): SafeHtml {
+  return file.kind === 'image'
+    ? html`<img
+        class="officer-file"
+        src="${href}"
+        alt="${file.name}"
+        loading="lazy"
+        style="display:block;max-width:100%;max-height:16rem;margin-top:.25rem;border-radius:.35rem"
+      />`
+    : html`${t.fileLabel} <a class="officer-file" href="${href}" download="${file.name}">${file.name}</a>`;
+}
+
+/**
+ * The photo/file form. The page's script posts it with the CSRF token in a header (a multipart body
+ * is not read before the token is checked); its refusals are shown in `#attach-error`.
+ */
+function attachForm(t: InboxTexts, action: string): SafeHtml {
+  return html`<form
+    method="post"
+    action="${action}"
+    id="attach"
+    enctype="multipart/form-data"
+    data-failed="${t.attachError.failed}"
+    data-csrf="${t.attachError.csrf}"
+  >
+    <label for="file">${t.attach}</label>
+    <input
+      type="file"
+      id="file"
+      name="file"
+      required
+      accept=".jpg,.jpeg,.png,.pdf,.doc,.docx,image/jpeg,image/png,application/pdf,application/msword,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    />
+    <p class="muted">${t.attachHint}</p>
+    <label for="caption">${t.caption}</label>
+    <input id="caption" name="caption" maxlength="1800" />
+    <p class="error" id="attach-error" role="alert" hidden></p>
+    <div class="actions"><button type="submit">${t.sendFile}</button></div>
+  </form>`;
 }
 
 /** One conversation with its actions. */
@@ -124,6 +183,7 @@ export function ticketBody(o: {
           >${clock.format(l.at)}${l.status ? ` · ${t.status[l.status as keyof InboxTexts['status']] ?? l.status}` : ''}</span
         ><br />
         ${said(l)}${l.attachments?.length ? ` ${l.attachments.map((a) => (a === 'image' ? t.photo : `[${a}]`)).join(' ')}` : ''}
+        ${l.file ? officerFile(t, `${base}/tickets/${ticket.id}/files/${l.file.id}`, l.file) : ''}
       </li>`,
   );
   const mine = ticket.status === 'open' && ticket.officer === o.me;
@@ -151,6 +211,7 @@ export function ticketBody(o: {
               </select>
               <div class="actions"><button type="submit">${t.send}</button></div>
             </form>
+            ${attachForm(t, `${base}/tickets/${ticket.id}/attachments`)}
             ${
               o.colleagues.length
                 ? html`<form method="post" action="${base}/tickets/${ticket.id}/transfer" class="actions">
@@ -173,7 +234,7 @@ export function ticketBody(o: {
     <div class="card">
       <ul
         id="chat"
-        data-live="${base}/inbox/events"
+        data-live="${base}/events"
         data-user="${ticket.userId}"
         style="list-style:none;padding:0;margin:0"
       >
@@ -196,9 +257,10 @@ export function ticketBody(o: {
 
 /**
  * The inbox pages' script (served as a file: the console's CSP allows no inline script). When the
- * stream says a conversation changed it fetches the page again and swaps in the list, the chat and
- * the window note, leaving the reply box as the officer left it; it also fills the reply box from a
- * canned reply.
+ * layout's event stream says a conversation changed (`motcua:activity`) it fetches the page again
+ * and swaps in the list, the chat and the window note, leaving the reply box as the officer left
+ * it; it fills the reply box from a canned reply, and posts the photo/file form with the CSRF token
+ * in a header, showing a refusal without leaving the page.
  */
 export const INBOX_SCRIPT = `(function () {
   var live = document.querySelector('[data-live]');
@@ -207,7 +269,34 @@ export const INBOX_SCRIPT = `(function () {
     var box = document.getElementById('text');
     if (box && canned.value) { box.value = canned.value; box.focus(); }
   });
-  if (!live || !window.EventSource || !window.fetch) return;
+  var attach = document.getElementById('attach');
+  if (attach && window.fetch && window.FormData) attach.addEventListener('submit', function (e) {
+    e.preventDefault();
+    var error = document.getElementById('attach-error');
+    var button = attach.querySelector('button[type=submit]');
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    var fail = function (text) {
+      error.textContent = text || attach.getAttribute('data-failed');
+      error.hidden = false;
+      button.disabled = false;
+    };
+    error.hidden = true;
+    button.disabled = true;
+    fetch(attach.getAttribute('action'), {
+      method: 'POST',
+      body: new FormData(attach),
+      credentials: 'same-origin',
+      headers: { accept: 'application/json', 'x-csrf-token': meta ? meta.getAttribute('content') : '' }
+    })
+      .then(function (r) {
+        return r.json().catch(function () { return {}; }).then(function (body) {
+          if (r.ok && body.redirect) return void location.assign(body.redirect);
+          fail(r.status === 403 ? attach.getAttribute('data-csrf') : body.error);
+        });
+      })
+      .catch(function () { fail(); });
+  });
+  if (!live || !window.fetch) return;
   var user = live.getAttribute('data-user');
   var refresh = function () {
     fetch(location.href, { headers: { accept: 'text/html' }, credentials: 'same-origin' })
@@ -222,10 +311,8 @@ export const INBOX_SCRIPT = `(function () {
       })
       .catch(function () {});
   };
-  var source = new EventSource(live.getAttribute('data-live'));
-  source.addEventListener('activity', function (e) {
-    var note = {};
-    try { note = JSON.parse(e.data); } catch (err) { return; }
+  document.addEventListener('motcua:activity', function (e) {
+    var note = e.detail || {};
     if (user && note.userId !== user) return;
     refresh();
   });

@@ -19,6 +19,8 @@ export function homePage(v: HomeView): string {
   const links: [string, string][] = [
     [`${base}/inbox`, t('nav.inbox')],
     [`${base}/dossiers`, t('nav.dossiers')],
+    [`${base}/broadcasts`, t('nav.broadcasts')],
+    [`${base}/followers`, t('nav.followers')],
     [`${base}/dashboard`, t('nav.dashboard')],
   ];
   if (user.role === 'admin') links.push([`${base}/audit`, t('nav.audit')], [`${base}/users`, t('nav.users')]);

@@ -42,9 +42,34 @@ export interface LayoutOptions {
   langSwitch?: string;
 }
 
+/**
+ * The escalation banner and header badge of a signed-in page, fed by the live event stream
+ * (the script is served at `<base>/live.js`).
+ */
+function liveBanner(o: LayoutOptions): SafeHtml {
+  const { t } = o.locale;
+  return html`<div
+    id="escalation"
+    class="error"
+    role="alert"
+    style="margin-bottom:1rem"
+    hidden
+    data-events="${o.base}/events"
+    data-base="${o.base}"
+    data-text="${t('live.escalated')}"
+  >
+    <span id="escalation-text"></span> <a id="escalation-link" href="${o.base}/inbox">${t('live.open')}</a>
+    <div class="actions">
+      <button type="button" id="escalation-notify" class="secondary">${t('live.notify')}</button>
+      <button type="button" id="escalation-dismiss" class="secondary">${t('live.dismiss')}</button>
+    </div>
+  </div>`;
+}
+
 /** A complete console page: header, the body, small inline CSS, mobile-friendly. */
 export function layout(o: LayoutOptions): string {
   const { t, lang } = o.locale;
+  const live = o.userName !== undefined;
   return html`<!doctype html>
     <html lang="${lang}">
       <head>
@@ -60,10 +85,13 @@ export function layout(o: LayoutOptions): string {
         <header>
           <a href="${o.base}/"><strong>${t('app.title')}</strong></a>
           <span
-            >${o.userName ?? ''}${o.langSwitch ? html` <a href="${o.langSwitch}">${t('lang.switch')}</a>` : ''}</span
+            >${live ? html`<a id="escalation-badge" href="${o.base}/inbox" hidden></a> ` : ''}${
+              o.userName ?? ''
+            }${o.langSwitch ? html` <a href="${o.langSwitch}">${t('lang.switch')}</a>` : ''}</span
           >
         </header>
-        <main>${o.body}</main>
+        <main>${live ? liveBanner(o) : ''}${o.body}</main>
+        ${live ? html`<script src="${o.base}/live.js"></script>` : ''}
       </body>
     </html> `.markup;
 }

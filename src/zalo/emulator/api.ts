@@ -64,12 +64,43 @@ export function createEmulatorApi(deps: {
     const existed = state.user(userId) !== undefined;
     const user = state.ensureUser(userId, typeof b.displayName === 'string' ? b.displayName : undefined);
     if (typeof b.follower === 'boolean') user.follower = b.follower;
+    if (Array.isArray(b.tags)) {
+      const tags = b.tags
+        .filter((t): t is string => typeof t === 'string' && t.trim() !== '')
+        .map((t) => t.trim());
+      for (const t of tags) state.tags.add(t);
+      user.tags = new Set(tags);
+    }
     if (b.lastInteractionAt === null) delete user.lastInteractionAt;
     else if (typeof b.lastInteractionAt === 'number') user.lastInteractionAt = b.lastInteractionAt;
     if (b.lastMessageAt === null) delete user.lastMessageAt;
     else if (typeof b.lastMessageAt === 'number') user.lastMessageAt = b.lastMessageAt;
     state.userChanged(user);
     res.status(existed ? 200 : 201).json({ user: presentUser(user, state) });
+  });
+
+  // Many residents at once (large audiences for benchmarks): the same fields as POST /users,
+  // `{"users": [{"userId", "follower", "lastInteractionAt", …}]}`; all checked before any is applied.
+  router.post('/users/bulk', (req, res) => {
+    const list = body(req).users;
+    if (!Array.isArray(list) || list.length > 100_000)
+      return void res.status(400).json({ error: 'users must be an array of at most 100000 residents' });
+    const items = list.map((u) => (u && typeof u === 'object' ? (u as Record<string, unknown>) : {}));
+    const bad = items.findIndex((u) => typeof u.userId !== 'string' || !USER_ID.test(u.userId));
+    if (bad >= 0) return void res.status(400).json({ error: `users[${bad}].userId is invalid` });
+    let created = 0;
+    for (const u of items) {
+      if (state.user(u.userId as string) === undefined) created++;
+      const user = state.ensureUser(
+        u.userId as string,
+        typeof u.displayName === 'string' ? u.displayName : undefined,
+      );
+      if (typeof u.follower === 'boolean') user.follower = u.follower;
+      if (typeof u.lastInteractionAt === 'number') user.lastInteractionAt = u.lastInteractionAt;
+      if (typeof u.lastMessageAt === 'number') user.lastMessageAt = u.lastMessageAt;
+      state.userChanged(user);
+    }
+    res.json({ created, updated: items.length - created });
   });
 
   router.get('/users/:userId', (req, res) => {
