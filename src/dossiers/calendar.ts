@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { defaultFlowsDir, loadYamlFile, type LoadResult } from '../catalogue/index.js';
+import { pad2, wallClockOf } from '../time/wall-clock.js';
 
 /*
  * Working-day arithmetic for appointment dates (ngày hẹn trả). Every date here is a calendar date
@@ -88,34 +89,13 @@ function minutesOf(time: string, what: string): number {
   return Number(m[1]) * 60 + Number(m[2]);
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 /** The local date and the seconds since local midnight of an instant in `timeZone`. */
 function localParts(instant: Date, timeZone: string): { date: LocalDate; second: number } {
   if (Number.isNaN(instant.getTime())) throw new RangeError('the receipt time is not a valid date');
-  const parts = formatterFor(timeZone).formatToParts(instant);
-  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '00';
+  const w = wallClockOf(instant, timeZone);
   return {
-    date: `${get('year')}-${get('month')}-${get('day')}`,
-    second: Number(get('hour')) * 3600 + Number(get('minute')) * 60 + Number(get('second')),
+    date: `${w.year}-${pad2(w.month)}-${pad2(w.day)}`,
+    second: w.hour * 3600 + w.minute * 60 + w.second,
   };
 }
 
@@ -180,7 +160,7 @@ export interface WorkCalendar {
 /** Builds a working calendar; throws a RangeError on a malformed date, time or time zone. */
 export function createWorkCalendar(options: WorkCalendarOptions = {}): WorkCalendar {
   const timeZone = options.timeZone ?? VN_TIME_ZONE;
-  formatterFor(timeZone);
+  wallClockOf(0, timeZone); // throws a RangeError for an unknown time zone
   const weekdays = new Set<number>(options.workingWeekdays ?? DEFAULT_WORKING_WEEKDAYS);
   for (const w of weekdays) {
     if (!Number.isInteger(w) || w < 1 || w > 7) throw new RangeError(`not an ISO weekday (1-7): ${w}`);

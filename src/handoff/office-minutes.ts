@@ -1,4 +1,5 @@
 import { addDays, localDateOf, type LocalDate, type WorkCalendar } from '../dossiers/calendar.js';
+import { instantOfWallClock } from '../time/wall-clock.js';
 import type { Shift } from './office-hours.js';
 
 /**
@@ -54,40 +55,6 @@ export function officeDeadline(from: Date, minutes: number, clock: OfficeClock):
 
 /** The instant of `minute` minutes after local midnight of `date` in `timeZone`. */
 export function instantOf(date: LocalDate, minute: number, timeZone: string): number {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const wall = Date.UTC(y, m - 1, d, 0, minute);
-  // The zone's offset at the guess, then once more at the corrected instant (offsets change rarely).
-  const first = wall - offsetAt(wall, timeZone);
-  return wall - offsetAt(first, timeZone);
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** How far `timeZone`'s wall clock is ahead of UTC at the instant `ms`. */
-function offsetAt(ms: number, timeZone: string): number {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, f);
-  }
-  const parts = f.formatToParts(new Date(ms));
-  const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second'),
-  );
-  return asUtc - (ms - (((ms % 1000) + 1000) % 1000));
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return instantOfWallClock({ year, month, day, minute }, timeZone);
 }

@@ -4,6 +4,8 @@
  * need to know them.
  */
 
+import { wallClockOf } from '../time/wall-clock.js';
+
 /** The rate-budget lane a message travels in; also decides which Zalo rules apply. */
 export type Lane = 'reply' | 'notify' | 'broadcast';
 
@@ -51,15 +53,8 @@ export function checkSendPolicy(input: PolicyInput): PolicyDecision {
 
 /** Minutes after local midnight in `timezone` for the instant `now`. */
 export function localMinuteOfDay(now: Date, timezone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: timezone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(now);
-  const hour = Number(parts.find((p) => p.type === 'hour')?.value ?? 0);
-  const minute = Number(parts.find((p) => p.type === 'minute')?.value ?? 0);
-  return hour * 60 + minute;
+  const w = wallClockOf(now, timezone);
+  return w.hour * 60 + w.minute;
 }
 
 /** 0 outside quiet hours; otherwise whole minutes until they end. */
