@@ -298,6 +298,7 @@ export function createStaffApi(deps: StaffApiDeps): Router {
         db: office.db,
         removeFile: (p) => deps.services.store.remove(p),
         logger: deps.logger,
+        ticketFileDays: office.retentionDays,
       }),
     );
   });
