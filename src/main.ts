@@ -294,7 +294,10 @@ async function startServer(
       followers: parts.followers,
       topics: (oaId) => parts.content.topics.forOa(oaId).map((t) => t.tag),
       timezone: config.timezone,
-      ...(config.officeName ? { oaName: config.officeName } : {}),
+      oaName: (oaId) =>
+        subscriptionScope(parts.content.conversation(oaId), [], config.officeName).officeName(
+          config.defaultLocale,
+        ),
     }),
   );
   const consoleRouter = createConsoleRouter({
@@ -565,7 +568,12 @@ function startDossierSweeps(services: DossierServices, logger: Logger) {
   const purge = setInterval(
     () =>
       run('retention purge', () =>
-        purgeDue({ db: services.office.db, removeFile: (p) => services.store.remove(p), logger }),
+        purgeDue({
+          db: services.office.db,
+          removeFile: (p) => services.store.remove(p),
+          logger,
+          ticketFileDays: services.office.retentionDays,
+        }),
       ),
     60 * 60_000,
   );

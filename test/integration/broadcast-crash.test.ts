@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { EMULATOR_AGENCY_CODE, EMULATOR_CREDENTIALS } from '../../src/config.js';
+import { EMULATOR_CREDENTIALS } from '../../src/config.js';
 import { createBroadcastServices } from '../../src/broadcasts/services.js';
-import { conversations, outbox } from '../../src/db/schema.js';
+import { outbox } from '../../src/db/schema.js';
 import { createFileStore } from '../../src/dossiers/files/index.js';
-import { freePort } from '../../src/redis/embedded.js';
-import { createEmulatorServer } from '../../src/zalo/emulator/index.js';
 import { eventually } from '../support/app.js';
 import { emulatorClient } from '../support/emulator-client.js';
+import { startExternalEmulator, type ExternalEmulator } from '../support/external-emulator.js';
+import { seedFollowers } from '../support/followers.js';
 import { spawnMotcua, type MotcuaProcess } from '../support/processes.js';
 import { openTestDatabase, startTestRedis, tempDir, testDbKind } from '../support/services.js';
 
@@ -17,7 +17,7 @@ const shared = testDbKind() === 'postgres';
 describe.skipIf(!shared)('a motcua process killed in the middle of a broadcast', () => {
   let redis: Awaited<ReturnType<typeof startTestRedis>>;
   let db: Awaited<ReturnType<typeof openTestDatabase>>;
-  let emulator: Awaited<ReturnType<typeof createEmulatorServer>>;
+  let emulator: ExternalEmulator['emulator'];
   let env: Record<string, string>;
   const processes: MotcuaProcess[] = [];
   const files = tempDir('motcua-bc-files-');
@@ -26,35 +26,10 @@ describe.skipIf(!shared)('a motcua process killed in the middle of a broadcast',
   beforeAll(async () => {
     redis = await startTestRedis();
     db = await openTestDatabase();
-    const port = await freePort();
-    emulator = await createEmulatorServer({
-      appId: EMULATOR_CREDENTIALS.appId,
-      appSecret: EMULATOR_CREDENTIALS.appSecret,
-      oaId: OA,
-      oaSecretKey: EMULATOR_CREDENTIALS.oaSecretKey,
-      initialRefreshToken: EMULATOR_CREDENTIALS.refreshToken,
-      webhookUrl: `http://127.0.0.1:${port}/webhooks/zalo`,
-      port: 0,
-      host: '127.0.0.1',
-    });
-    env = {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: db.url!,
-      REDIS_URL: redis.url,
-      ZALO_API_BASE: `${emulator.origin}/emulator/openapi`,
-      ZALO_OAUTH_BASE: `${emulator.origin}/emulator/oauth`,
-      ZALO_APP_ID: EMULATOR_CREDENTIALS.appId,
-      ZALO_APP_SECRET: EMULATOR_CREDENTIALS.appSecret,
-      ZALO_OA_ID: OA,
-      AGENCY_CODE: EMULATOR_AGENCY_CODE,
-      ZALO_OA_SECRET_KEY: EMULATOR_CREDENTIALS.oaSecretKey,
-      ZALO_REFRESH_TOKEN: EMULATOR_CREDENTIALS.refreshToken,
-      QUEUE_PARTITIONS: '8',
-      QUEUE_LOCK_MS: '4000',
-      BROADCAST_RATE_PER_MINUTE: '900',
-      QUIET_HOURS: '00:00-00:00',
-    };
+    ({ emulator, env } = await startExternalEmulator(
+      { databaseUrl: db.url!, redisUrl: redis.url },
+      { BROADCAST_RATE_PER_MINUTE: '900', QUIET_HOURS: '00:00-00:00' },
+    ));
   });
 
   afterAll(async () => {
@@ -67,17 +42,7 @@ describe.skipIf(!shared)('a motcua process killed in the middle of a broadcast',
 
   it('sends no one twice and misses no one after a restart', async () => {
     const emu = emulatorClient(emulator.origin);
-    const ids = Array.from({ length: 240 }, (_, i) => `bc-kill-${String(i).padStart(4, '0')}`);
-    for (const userId of ids) {
-      await fetch(`${emulator.origin}/emulator/api/users`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ userId, follower: true, lastInteractionAt: Date.now() }),
-      });
-    }
-    await db.db
-      .insert(conversations)
-      .values(ids.map((userId) => ({ oaId: OA, userId, following: true, lastInteractionAt: new Date() })));
+    const ids = await seedFollowers({ db: db.db, origin: emulator.origin, oaId: OA }, 'bc-kill-', 240);
     const services = createBroadcastServices({
       db: db.db,
       store: createFileStore({ dir: files.dir, key: Buffer.alloc(32, 7) }),

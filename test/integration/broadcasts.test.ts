@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
-import { EMULATOR_AGENCY_CODE, EMULATOR_CREDENTIALS } from '../../src/config.js';
+import { EMULATOR_CREDENTIALS } from '../../src/config.js';
 import { broadcastRecipients, broadcasts, conversations, followerTags, outbox } from '../../src/db/schema.js';
 import { createBroadcastDispatcher } from '../../src/broadcasts/dispatcher.js';
 import { broadcastMessage, OPT_OUT_FOOTER } from '../../src/broadcasts/message.js';
@@ -9,6 +9,8 @@ import { startOutboxRelay } from '../../src/queue/relay.js';
 import { createLogger } from '../../src/log.js';
 import { eventually, startTestApp } from '../support/app.js';
 import { emulatorClient } from '../support/emulator-client.js';
+import { emulatorZaloEnv } from '../support/external-emulator.js';
+import { seedFollowers } from '../support/followers.js';
 import { openTestDatabase, startTestRedis } from '../support/services.js';
 
 const OA = EMULATOR_CREDENTIALS.oaId;
@@ -65,21 +67,6 @@ describe('broadcast notices to followers', () => {
     for (const tag of opts.tags ?? []) {
       await db.db.insert(followerTags).values({ oaId: OA, userId, tag, source: 'staff' });
     }
-  }
-
-  /** Many followers at once: known to the emulator and to motcua, as a backfill would leave them. */
-  async function seedFollowers(prefix: string, n: number, tag: string) {
-    const ids = Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(4, '0')}`);
-    for (const userId of ids) {
-      await post('/users', { userId, follower: true, lastInteractionAt: Date.now() });
-    }
-    await db.db
-      .insert(conversations)
-      .values(ids.map((userId) => ({ oaId: OA, userId, following: true, lastInteractionAt: new Date() })));
-    await db.db
-      .insert(followerTags)
-      .values(ids.map((userId) => ({ oaId: OA, userId, tag, source: 'staff' })));
-    return ids;
   }
 
   const notices = async (userId: string, text: string) =>
@@ -179,7 +166,9 @@ describe('broadcast notices to followers', () => {
   });
 
   it('keeps answering residents while a large notice is going out', async () => {
-    const ids = await seedFollowers('bc-many-', 300, 'Thôn Lớn');
+    const ids = await seedFollowers({ db: db.db, origin: app.url!, oaId: OA }, 'bc-many-', 300, {
+      tag: 'Thôn Lớn',
+    });
     const text = 'Thông báo họp dân thôn Lớn tối thứ Sáu.';
     const id = await notice(text, { kind: 'tags', tags: ['Thôn Lớn'] });
     await app.broadcasts.schedule(id, undefined, 'bien-tap');
@@ -201,7 +190,7 @@ describe('broadcast notices to followers', () => {
   });
 
   it('pauses, resumes and cancels: a cancelled notice reaches no one else', async () => {
-    await seedFollowers('bc-ctl-', 120, 'Thôn Giữa');
+    await seedFollowers({ db: db.db, origin: app.url!, oaId: OA }, 'bc-ctl-', 120, { tag: 'Thôn Giữa' });
     const text = 'Thông báo thu gom rác thôn Giữa.';
     const id = await notice(text, { kind: 'tags', tags: ['Thôn Giữa'] });
     await app.broadcasts.schedule(id, undefined, 'bien-tap');
@@ -260,17 +249,9 @@ describe('a dispatcher that dies between writing the outbox and queueing the sen
     const emu = emulatorClient(app.url!);
     const logger = createLogger('silent');
     try {
-      const ids = Array.from({ length: 40 }, (_, i) => `bc-crash-${String(i).padStart(3, '0')}`);
-      for (const userId of ids) {
-        await fetch(`${app.url!}/emulator/api/users`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ userId, follower: true, lastInteractionAt: Date.now() }),
-        });
-      }
-      await db.db
-        .insert(conversations)
-        .values(ids.map((userId) => ({ oaId: OA, userId, following: true, lastInteractionAt: new Date() })));
+      const ids = await seedFollowers({ db: db.db, origin: app.url!, oaId: OA }, 'bc-crash-', 40, {
+        digits: 3,
+      });
       const text = 'Thông báo kiểm tra sau sự cố.';
       const id = await app.broadcasts.create({
         oaId: OA,
@@ -309,16 +290,7 @@ describe('a dispatcher that dies between writing the outbox and queueing the sen
         redisUrl: redis.url,
         db,
         roles: { serve: false, work: true },
-        env: {
-          ZALO_API_BASE: `${app.url!}/emulator/openapi`,
-          ZALO_OAUTH_BASE: `${app.url!}/emulator/oauth`,
-          ZALO_APP_ID: EMULATOR_CREDENTIALS.appId,
-          ZALO_APP_SECRET: EMULATOR_CREDENTIALS.appSecret,
-          ZALO_OA_ID: EMULATOR_CREDENTIALS.oaId,
-          ZALO_OA_SECRET_KEY: EMULATOR_CREDENTIALS.oaSecretKey,
-          ZALO_REFRESH_TOKEN: EMULATOR_CREDENTIALS.refreshToken,
-          AGENCY_CODE: EMULATOR_AGENCY_CODE,
-        },
+        env: emulatorZaloEnv(app.url!),
       });
       const outbound = createOutboundProducer({ connection: { url: redis.url }, partitions: 8 });
       const relay = startOutboxRelay({ db: db.db, outbound, logger, intervalMs: 200, olderThanMs: 0 });

@@ -1,13 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMULATOR_CREDENTIALS } from '../../src/config.js';
-import { createPasswordHasher } from '../../src/console/passwords.js';
-import { createConsoleAccounts } from '../../src/console/users.js';
 import { auditLog, conversations, outbox, storedFiles, tickets } from '../../src/db/schema.js';
 import { eventually, startEmulatedStack } from '../support/app.js';
+import { createTestAccounts, launchChromium, screenshot, signIn } from '../support/console-browser.js';
 import { dialog } from '../support/dialog.js';
 import { png } from '../support/images.js';
 
@@ -19,8 +16,6 @@ import { png } from '../support/images.js';
  */
 
 const OA = EMULATOR_CREDENTIALS.oaId;
-const PASSWORD = 'mật khẩu thử nghiệm 2026';
-const SHOTS = path.resolve('test-results', 'screenshots');
 const PHOTO = png(480, 320, 0x40);
 const PDF = Buffer.from(
   '%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n',
@@ -32,24 +27,12 @@ let page: Page;
 
 beforeAll(async () => {
   stack = await startEmulatedStack();
-  const accounts = createConsoleAccounts({
-    db: stack.db.db,
-    hasher: createPasswordHasher({ memoryCost: 8192, timeCost: 2 }),
-  });
-  await accounts.create(
-    { username: 'mai.le', displayName: 'Lê Mai', password: PASSWORD, role: 'officer', oaIds: [OA] },
-    'system:test',
-  );
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox'],
-  });
+  await createTestAccounts(stack.db.db, [
+    { username: 'mai.le', displayName: 'Lê Mai', role: 'officer', oaIds: [OA] },
+  ]);
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1000, height: 1400 } });
-  await page.goto(`${stack.app.url}/console/login`);
-  await page.fill('#username', 'mai.le');
-  await page.fill('#password', PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  await signIn(page, stack.app.url!, 'mai.le');
 });
 
 afterAll(async () => {
@@ -57,7 +40,7 @@ afterAll(async () => {
   await stack?.cleanup();
 });
 
-const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+const shot = (name: string) => screenshot(page, name);
 
 /** A resident asks for an officer, and the officer opens the ticket and takes it. */
 async function claimedChat(user: string) {

@@ -1,14 +1,16 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMULATOR_CREDENTIALS } from '../../src/config.js';
 import { TEXT_LIMIT } from '../../src/console/broadcasts/form.js';
-import { createPasswordHasher } from '../../src/console/passwords.js';
-import { createConsoleAccounts } from '../../src/console/users.js';
 import { auditLog, broadcasts, conversations, followerTags, procedureInterest } from '../../src/db/schema.js';
 import { eventually, startTestApp } from '../support/app.js';
+import {
+  createTestAccounts,
+  launchChromium,
+  screenshot as shot,
+  signIn,
+} from '../support/console-browser.js';
 import { emulatorClient, type EmulatedMessage } from '../support/emulator-client.js';
 import { pdf, png } from '../support/images.js';
 import { openTestDatabase, startTestRedis } from '../support/services.js';
@@ -22,8 +24,6 @@ import { openTestDatabase, startTestRedis } from '../support/services.js';
  */
 
 const OA = EMULATOR_CREDENTIALS.oaId;
-const PASSWORD = 'mật khẩu thử nghiệm 2026';
-const SHOTS = path.resolve('test-results', 'screenshots');
 const TAG = 'Thôn Đông';
 const EAST = ['bc-dong-1', 'bc-dong-2'];
 const OPTED_OUT = 'bc-dong-huy';
@@ -96,16 +96,10 @@ async function signedInPage(username: string): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1100, height: 1300 } });
   contexts.push(context);
   const page = await context.newPage();
-  await page.goto(`${stack.app.url}/console/login`);
-  await page.fill('#username', username);
-  await page.fill('#password', PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  await signIn(page, stack.app.url!, username);
   expect(page.url()).not.toMatch(/login/);
   return page;
 }
-
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
 const count = async (page: Page, key: string) =>
   Number(await page.locator(`#audience-counts [data-count="${key}"]`).innerText());
@@ -139,19 +133,11 @@ async function compose(
 
 beforeAll(async () => {
   stack = await startStack();
-  const accounts = createConsoleAccounts({
-    db: db(),
-    hasher: createPasswordHasher({ memoryCost: 8192, timeCost: 2 }),
-  });
-  for (const [username, role] of [
-    ['mai.editor', 'editor'],
-    ['tuan.editor', 'editor'],
-    ['lan.officer', 'officer'],
-  ] as const)
-    await accounts.create(
-      { username, displayName: username, password: PASSWORD, role, oaIds: [OA] },
-      'system:test',
-    );
+  await createTestAccounts(db(), [
+    { username: 'mai.editor', role: 'editor', oaIds: [OA] },
+    { username: 'tuan.editor', role: 'editor', oaIds: [OA] },
+    { username: 'lan.officer', role: 'officer', oaIds: [OA] },
+  ]);
 
   for (const user of [...EAST, OPTED_OUT]) {
     await follow(user);
@@ -166,11 +152,7 @@ beforeAll(async () => {
     .where(and(eq(conversations.oaId, OA), eq(conversations.userId, OPTED_OUT)));
   for (const user of [...EAST, OPTED_OUT, NOT_FOLLOWING]) await tag(user);
 
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -1,10 +1,8 @@
 import { once } from 'node:events';
-import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import express from 'express';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditLogRouter } from '../../src/console/audit-log/router.js';
@@ -21,12 +19,17 @@ import {
   ratingDistribution,
   type DashboardScope,
 } from '../../src/console/dashboard/queries.js';
-import { createPasswordHasher } from '../../src/console/passwords.js';
 import { createConsoleRouter } from '../../src/console/router.js';
-import { createConsoleAccounts } from '../../src/console/users.js';
 import type { Database } from '../../src/db/connection.js';
 import { auditLog, dossierEvents, dossiers, ratings, tickets } from '../../src/db/schema.js';
 import { createLogger } from '../../src/log.js';
+import {
+  createTestAccounts,
+  fastHasher,
+  launchChromium,
+  screenshot,
+  signIn as signInAs,
+} from '../support/console-browser.js';
 import { openTestDatabase } from '../support/services.js';
 
 /*
@@ -40,8 +43,6 @@ const OA = 'oa-xa-hoa-binh';
 const OTHER_OA = 'oa-phuong-khac';
 const NOW = new Date('2026-12-10T03:00:00Z');
 const SCOPE: DashboardScope = { oaIds: [OA], timezone: TZ, from: '2026-01', to: '2026-12' };
-const PASSWORD = 'mật khẩu thử nghiệm 2026';
-const SHOTS = path.resolve('test-results', 'screenshots');
 
 let handle: Awaited<ReturnType<typeof openTestDatabase>>;
 let db: Database;
@@ -290,21 +291,14 @@ beforeAll(async () => {
   db = handle.db;
   await seed();
 
-  const hasher = createPasswordHasher({ memoryCost: 8192, timeCost: 2 });
-  const accounts = createConsoleAccounts({ db, hasher });
-  await accounts.create(
-    {
-      username: 'lan.officer',
-      displayName: 'Nguyễn Thị Lan',
-      password: PASSWORD,
-      role: 'officer',
-      oaIds: [OA],
-    },
-    'system:test',
-  );
-  await accounts.create(
-    { username: 'quan.admin', displayName: 'Trần Văn Quân', password: PASSWORD, role: 'admin', oaIds: [OA] },
-    'system:test',
+  const hasher = fastHasher();
+  await createTestAccounts(
+    db,
+    [
+      { username: 'lan.officer', displayName: 'Nguyễn Thị Lan', role: 'officer', oaIds: [OA] },
+      { username: 'quan.admin', displayName: 'Trần Văn Quân', role: 'admin', oaIds: [OA] },
+    ],
+    hasher,
   );
 
   const pages = express.Router();
@@ -326,11 +320,7 @@ beforeAll(async () => {
   await once(server, 'listening');
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -500,10 +490,7 @@ describe('the dashboard and the audit log, in a browser', () => {
       if (r.status() >= 400 && r.status() !== 403 && !r.url().endsWith('/favicon.ico'))
         problems.push(`${r.status()} ${r.url()}`);
     });
-    await p.goto(`${url}/console/login`);
-    await p.fill('#username', username);
-    await p.fill('#password', PASSWORD);
-    await Promise.all([p.waitForNavigation(), p.click('button[type=submit]')]);
+    await signInAs(p, url, username);
     return p;
   }
 
@@ -555,7 +542,7 @@ describe('the dashboard and the audit log, in a browser', () => {
     expect(await text('#table-rating')).toMatch(/5 sao\s+4/);
     expect(await text('#table-status')).toMatch(/9\. Đã xử lý xong\s+4/);
     expect(await page.locator('main').innerText()).not.toContain(OTHER_OA);
-    await page.screenshot({ path: path.join(SHOTS, 'dashboard.png'), fullPage: true });
+    await screenshot(page, 'dashboard');
     expect(problems).toEqual([]);
   });
 
@@ -591,7 +578,7 @@ describe('the dashboard and the audit log, in a browser', () => {
     const rows = await p.locator('#audit tbody tr').allInnerTexts();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatch(/2026-11-10 10:00:00\s+officer:lan\.officer\s+dossier\.status\s+dossier #7/);
-    await p.screenshot({ path: path.join(SHOTS, 'audit-log.png'), fullPage: true });
+    await screenshot(p, 'audit-log');
 
     const href = await p.locator('#export').getAttribute('href');
     expect(href).toBe('/console/audit.csv?action=dossier.&from=2026-11-01&to=2026-11-15');

@@ -1,16 +1,13 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMULATOR_CREDENTIALS } from '../../src/config.js';
 import { publishEscalation } from '../../src/console/inbox/live.js';
-import { createPasswordHasher } from '../../src/console/passwords.js';
-import { createConsoleAccounts } from '../../src/console/users.js';
 import { auditLog, tickets } from '../../src/db/schema.js';
 import { createEscalationSweep } from '../../src/handoff/escalation.js';
 import { claimTicket } from '../../src/handoff/tickets.js';
 import { startEmulatedStack } from '../support/app.js';
+import { createTestAccounts, launchChromium, screenshot, signIn } from '../support/console-browser.js';
 import { dialog } from '../support/dialog.js';
 
 /*
@@ -20,8 +17,6 @@ import { dialog } from '../support/dialog.js';
  */
 
 const OA = EMULATOR_CREDENTIALS.oaId;
-const PASSWORD = 'mật khẩu thử nghiệm 2026';
-const SHOTS = path.resolve('test-results', 'screenshots');
 /** An instant in Vietnam's local time (UTC+7); these lie ahead of the runtime's own sweeps. */
 const vn = (local: string) => new Date(`${local}:00+07:00`);
 let stack: Awaited<ReturnType<typeof startEmulatedStack>>;
@@ -29,23 +24,11 @@ let browser: Browser;
 
 beforeAll(async () => {
   stack = await startEmulatedStack();
-  const accounts = createConsoleAccounts({
-    db: stack.db.db,
-    hasher: createPasswordHasher({ memoryCost: 8192, timeCost: 2 }),
-  });
-  await accounts.create(
-    { username: 'an.pham', displayName: 'Phạm An', password: PASSWORD, role: 'officer', oaIds: [OA] },
-    'system:test',
-  );
-  await accounts.create(
-    { username: 'khac.oa', displayName: 'OA khác', password: PASSWORD, role: 'officer', oaIds: ['999'] },
-    'system:test',
-  );
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox'],
-  });
+  await createTestAccounts(stack.db.db, [
+    { username: 'an.pham', displayName: 'Phạm An', role: 'officer', oaIds: [OA] },
+    { username: 'khac.oa', displayName: 'OA khác', role: 'officer', oaIds: ['999'] },
+  ]);
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -55,10 +38,7 @@ afterAll(async () => {
 
 async function signedInPage(username: string, at: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1000, height: 1000 } });
-  await page.goto(`${stack.app.url}/console/login`);
-  await page.fill('#username', username);
-  await page.fill('#password', PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  await signIn(page, stack.app.url!, username);
   await page.goto(`${stack.app.url}${at}`);
   await page.locator('#escalation[data-connected]').waitFor({ state: 'attached', timeout: 15_000 });
   return page;
@@ -121,7 +101,7 @@ describe('escalation of tickets left waiting', () => {
     expect(await banner.innerText()).toContain('Người dân esc-resident-1 đã chờ quá lâu');
     expect(await page.locator('#escalation-badge').innerText()).toBe('⚠ 1');
     expect(page.url()).toMatch(/\/console\/dashboard$/);
-    await page.screenshot({ path: path.join(SHOTS, 'console-escalation.png'), fullPage: true });
+    await screenshot(page, 'console-escalation');
     await new Promise((r) => setTimeout(r, 500));
     expect(await stranger.locator('#escalation').isHidden()).toBe(true);
 

@@ -1,14 +1,11 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMULATOR_CREDENTIALS } from '../../src/config.js';
-import { createPasswordHasher } from '../../src/console/passwords.js';
-import { createConsoleAccounts } from '../../src/console/users.js';
 import { conversations, outbox, ratings, tickets } from '../../src/db/schema.js';
 import { claimTicket, officerReply, transferTicket } from '../../src/handoff/tickets.js';
 import { eventually, startEmulatedStack } from '../support/app.js';
+import { createTestAccounts, launchChromium, screenshot, signIn } from '../support/console-browser.js';
 import { dialog } from '../support/dialog.js';
 import { makeZaloEvent, signedDelivery } from '../support/zalo-events.js';
 
@@ -19,28 +16,17 @@ import { makeZaloEvent, signedDelivery } from '../support/zalo-events.js';
  */
 
 const OA = EMULATOR_CREDENTIALS.oaId;
-const PASSWORD = 'mật khẩu thử nghiệm 2026';
-const SHOTS = path.resolve('test-results', 'screenshots');
 let stack: Awaited<ReturnType<typeof startEmulatedStack>>;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
   stack = await startEmulatedStack();
-  const accounts = createConsoleAccounts({
-    db: stack.db.db,
-    hasher: createPasswordHasher({ memoryCost: 8192, timeCost: 2 }),
-  });
-  for (const username of ['lan.nguyen', 'hung.tran'])
-    await accounts.create(
-      { username, displayName: username, password: PASSWORD, role: 'officer', oaIds: [OA] },
-      'system:test',
-    );
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox'],
-  });
+  await createTestAccounts(
+    stack.db.db,
+    ['lan.nguyen', 'hung.tran'].map((username) => ({ username, role: 'officer', oaIds: [OA] })),
+  );
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1000, height: 1200 } });
 });
 
@@ -49,19 +35,12 @@ afterAll(async () => {
   await stack?.cleanup();
 });
 
-const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-
-async function signIn(username: string) {
-  await page.goto(`${stack.app.url}/console/login`);
-  await page.fill('#username', username);
-  await page.fill('#password', PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
-}
+const shot = (name: string) => screenshot(page, name);
 
 describe('the handoff inbox, in a browser', () => {
   it('shows a waiting resident live, lets an officer claim and answer, keeps the bot quiet, and asks for a rating on resolve', async () => {
     const chat = dialog(stack.emu, 'hd-resident-1');
-    await signIn('lan.nguyen');
+    await signIn(page, stack.app.url!, 'lan.nguyen');
     await shot('console-home');
     await page.goto(`${stack.app.url}/console/inbox`);
     expect(await page.locator('#inbox').first().innerText()).toMatch(/Chưa có người dân nào chờ/);
@@ -124,10 +103,7 @@ describe('the handoff inbox, in a browser', () => {
       const [first, second] = await Promise.all(
         ['lan.nguyen', 'hung.tran'].map(async (username, i) => {
           const p = await contexts[i]!.newPage();
-          await p.goto(`${stack.app.url}/console/login`);
-          await p.fill('#username', username);
-          await p.fill('#password', PASSWORD);
-          await Promise.all([p.waitForNavigation(), p.click('button[type=submit]')]);
+          await signIn(p, stack.app.url!, username);
           await p.goto(`${stack.app.url}/console/tickets/${t!.id}`);
           return p;
         }),

@@ -1,9 +1,8 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMULATOR_CREDENTIALS } from '../../src/config.js';
-import { createPasswordHasher } from '../../src/console/passwords.js';
-import { createConsoleAccounts } from '../../src/console/users.js';
 import { startEmulatedStack } from '../support/app.js';
+import { createTestAccounts, PASSWORD } from '../support/console-browser.js';
 
 /*
  * Every console route as the runtime mounts it: an anonymous visitor gets nothing, a script
@@ -12,7 +11,6 @@ import { startEmulatedStack } from '../support/app.js';
  */
 
 const OA = EMULATOR_CREDENTIALS.oaId;
-const PASSWORD = 'mật khẩu thử nghiệm 2026';
 let stack: Awaited<ReturnType<typeof startEmulatedStack>>;
 
 const GETS = [
@@ -84,18 +82,10 @@ const EDITOR_POSTS = POSTS.filter(
 
 beforeAll(async () => {
   stack = await startEmulatedStack();
-  const accounts = createConsoleAccounts({
-    db: stack.db.db,
-    hasher: createPasswordHasher({ memoryCost: 8192, timeCost: 2 }),
-  });
-  await accounts.create(
-    { username: 'officer.one', displayName: 'Officer', password: PASSWORD, role: 'officer', oaIds: [OA] },
-    'system:test',
-  );
-  await accounts.create(
-    { username: 'admin.one', displayName: 'Admin', password: PASSWORD, role: 'admin', oaIds: [OA] },
-    'system:test',
-  );
+  await createTestAccounts(stack.db.db, [
+    { username: 'officer.one', displayName: 'Officer', role: 'officer', oaIds: [OA] },
+    { username: 'admin.one', displayName: 'Admin', role: 'admin', oaIds: [OA] },
+  ]);
 });
 
 afterAll(async () => {

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { EMULATOR_AGENCY_CODE, EMULATOR_CREDENTIALS } from '../../src/config.js';
+import { EMULATOR_CREDENTIALS } from '../../src/config.js';
 import { outbox, zaloTokens } from '../../src/db/schema.js';
-import { freePort } from '../../src/redis/embedded.js';
-import { createEmulatorServer } from '../../src/zalo/emulator/index.js';
 import { dedupeKeyFor } from '../../src/zalo/events.js';
 import { eventually } from '../support/app.js';
 import { emulatorClient } from '../support/emulator-client.js';
+import { startExternalEmulator, type ExternalEmulator } from '../support/external-emulator.js';
 import { spawnMotcua, spawnScript, type MotcuaProcess } from '../support/processes.js';
 import { openTestDatabase, startTestRedis, testDbKind } from '../support/services.js';
 
@@ -19,7 +18,7 @@ const shared = testDbKind() === 'postgres';
 describe.skipIf(!shared)('several motcua processes sharing Redis and PostgreSQL', () => {
   let redis: Awaited<ReturnType<typeof startTestRedis>>;
   let db: Awaited<ReturnType<typeof openTestDatabase>>;
-  let emulator: Awaited<ReturnType<typeof createEmulatorServer>>;
+  let emulator: ExternalEmulator['emulator'];
   let serve: MotcuaProcess;
   let workers: MotcuaProcess[] = [];
   const killed: MotcuaProcess[] = [];
@@ -29,35 +28,10 @@ describe.skipIf(!shared)('several motcua processes sharing Redis and PostgreSQL'
   beforeAll(async () => {
     redis = await startTestRedis();
     db = await openTestDatabase();
-    const port = await freePort();
-    emulator = await createEmulatorServer({
-      appId: EMULATOR_CREDENTIALS.appId,
-      appSecret: EMULATOR_CREDENTIALS.appSecret,
-      oaId: EMULATOR_CREDENTIALS.oaId,
-      oaSecretKey: EMULATOR_CREDENTIALS.oaSecretKey,
-      initialRefreshToken: EMULATOR_CREDENTIALS.refreshToken,
-      webhookUrl: `http://127.0.0.1:${port}/webhooks/zalo`,
-      port: 0,
-      host: '127.0.0.1',
-    });
-    env = {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: db.url!,
-      REDIS_URL: redis.url,
-      ZALO_API_BASE: `${emulator.origin}/emulator/openapi`,
-      ZALO_OAUTH_BASE: `${emulator.origin}/emulator/oauth`,
-      ZALO_APP_ID: EMULATOR_CREDENTIALS.appId,
-      ZALO_APP_SECRET: EMULATOR_CREDENTIALS.appSecret,
-      ZALO_OA_ID: EMULATOR_CREDENTIALS.oaId,
-      AGENCY_CODE: EMULATOR_AGENCY_CODE,
-      ZALO_OA_SECRET_KEY: EMULATOR_CREDENTIALS.oaSecretKey,
-      ZALO_REFRESH_TOKEN: EMULATOR_CREDENTIALS.refreshToken,
-      QUEUE_PARTITIONS: '8',
-      QUEUE_LOCK_MS: '4000',
-    };
+    const external = await startExternalEmulator({ databaseUrl: db.url!, redisUrl: redis.url });
+    ({ emulator, env } = external);
     serve = spawnMotcua('serve', env);
-    await eventually(async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).ok, 60_000, 200);
+    await eventually(async () => (await fetch(`http://127.0.0.1:${external.port}/readyz`)).ok, 60_000, 200);
     workers = [1, 2, 3].map(() => spawnMotcua('work', env));
     emu = emulatorClient(emulator.origin);
   });

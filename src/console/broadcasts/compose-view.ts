@@ -1,6 +1,6 @@
 import type { Audience, AudiencePreview } from '../../broadcasts/types.js';
 import { html, type SafeHtml } from '../html.js';
-import { csrfInput } from '../views/forms.js';
+import { checkLabel, csrfInput } from '../views/forms.js';
 import type { ComposeDraft } from './form.js';
 import { LINK_TITLE_LIMIT, TEXT_LIMIT, TITLE_LIMIT, zaloLength } from './form.js';
 import { audienceLabel, BROADCAST_STYLE, countsBlock, flash } from './parts.js';
@@ -52,36 +52,32 @@ function audienceField(v: ComposePage): SafeHtml {
   const known = [...new Set([...v.tags, ...draft.tags])].sort((a, b) => a.localeCompare(b, 'vi'));
   return html`<fieldset id="audience">
     <legend>${t.chooseAudience}</legend>
-    <label class="check"
-      ><input
-        type="radio"
-        name="audience"
-        value="all"
-        ${draft.audienceKind === 'all' ? 'checked' : ''}
-      />${t.allFollowers}</label
-    >
-    <label class="check"
-      ><input
-        type="radio"
-        name="audience"
-        value="tags"
-        ${draft.audienceKind === 'tags' ? 'checked' : ''}
-      />${t.chosenTags}</label
-    >
+    ${checkLabel({
+      type: 'radio',
+      name: 'audience',
+      value: 'all',
+      checked: draft.audienceKind === 'all',
+      label: t.allFollowers,
+    })}
+    ${checkLabel({
+      type: 'radio',
+      name: 'audience',
+      value: 'tags',
+      checked: draft.audienceKind === 'tags',
+      label: t.chosenTags,
+    })}
     <div id="tags">
       ${
         known.length === 0
           ? html`<p class="hint">${t.noTags}</p>`
-          : known.map(
-              (tag) =>
-                html`<label class="check"
-                  ><input
-                    type="checkbox"
-                    name="tag"
-                    value="${tag}"
-                    ${draft.tags.includes(tag) ? 'checked' : ''}
-                  />${tag}</label
-                >`,
+          : known.map((tag) =>
+              checkLabel({
+                type: 'checkbox',
+                name: 'tag',
+                value: tag,
+                checked: draft.tags.includes(tag),
+                label: tag,
+              }),
             )
       }
     </div>
@@ -128,14 +124,13 @@ export function composeBody(v: ComposePage): SafeHtml {
         <label for="linkUrl">${t.linkUrl}</label>
         <input id="linkUrl" name="linkUrl" type="url" pattern="https://.+" value="${draft.linkUrl}" />
         ${audienceField(v)}
-        <label class="check"
-          ><input
-            type="checkbox"
-            name="needsApproval"
-            value="1"
-            ${draft.needsApproval ? 'checked' : ''}
-          />${t.needsApproval}</label
-        >
+        ${checkLabel({
+          type: 'checkbox',
+          name: 'needsApproval',
+          value: '1',
+          checked: draft.needsApproval,
+          label: t.needsApproval,
+        })}
         <div class="actions">
           <button type="submit" id="save">${t.save}</button>
           <a class="button secondary" href="${v.back}">${t.cancelEdit}</a>

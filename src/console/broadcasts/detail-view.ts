@@ -2,7 +2,7 @@ import type { BroadcastView } from '../../broadcasts/contract.js';
 import type { AudiencePreview } from '../../broadcasts/types.js';
 import { formatInstant } from '../dossiers/format.js';
 import { html, type SafeHtml } from '../html.js';
-import { csrfInput } from '../views/forms.js';
+import { checkLabel, csrfInput } from '../views/forms.js';
 import { audienceLabel, BROADCAST_STYLE, countsBlock, flash, statusBadge } from './parts.js';
 import { PHONE_STYLE } from './phone-preview.js';
 import { fill, type BroadcastTexts } from './texts.js';
@@ -59,19 +59,14 @@ function scheduleForm(v: DetailPage): SafeHtml {
   return html`<form method="post" action="${v.base}/broadcasts/${b.id}/schedule" id="schedule-form">
     ${csrfInput(v.csrf)}
     <h2>${t.schedule}</h2>
-    <label class="check"
-      ><input
-        type="radio"
-        name="when"
-        value="now"
-        ${draft.when === 'now' ? 'checked' : ''}
-      />${t.sendNow}</label
-    >
-    <label class="check"
-      ><input type="radio" name="when" value="at" ${draft.when === 'at' ? 'checked' : ''} />${fill(t.sendAt, {
-        tz: v.timezone,
-      })}</label
-    >
+    ${checkLabel({ type: 'radio', name: 'when', value: 'now', checked: draft.when === 'now', label: t.sendNow })}
+    ${checkLabel({
+      type: 'radio',
+      name: 'when',
+      value: 'at',
+      checked: draft.when === 'at',
+      label: fill(t.sendAt, { tz: v.timezone }),
+    })}
     <input
       type="datetime-local"
       id="at"

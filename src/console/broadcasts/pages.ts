@@ -2,10 +2,9 @@ import type { Response } from 'express';
 import type { BroadcastServices, BroadcastView } from '../../broadcasts/contract.js';
 import type { Audience, BroadcastBody } from '../../broadcasts/types.js';
 import { consoleBase, csrfTokenFor, signedInUser } from '../auth.js';
-import { html, type SafeHtml } from '../html.js';
+import { html } from '../html.js';
 import { localeOf } from '../lang.js';
-import { layout } from '../views/layout.js';
-import { messagePage } from '../views/message.js';
+import { sendPage, sendRefusal } from '../views/page.js';
 import type { BroadcastAssets } from './assets.js';
 import { approvalBody, confirmBody, type ConfirmedAction } from './confirm-views.js';
 import { composeBody, type ComposePage } from './compose-view.js';
@@ -24,7 +23,7 @@ export interface BroadcastPageDeps {
   /** Tags offered as audience checkboxes. */
   tags: (oaId: string) => Promise<string[]>;
   /** The name residents see for the OA (the phone preview's title bar); the OA id otherwise. */
-  oaName?: string;
+  oaName?: (oaId: string) => string;
   assets: BroadcastAssets;
   now: () => Date;
 }
@@ -48,7 +47,6 @@ export interface DetailOptions {
 /** The broadcast pages, rendered into the console layout with their scripts. */
 export interface BroadcastPages {
   texts(res: Response): BroadcastTexts;
-  send(res: Response, status: number, title: string, body: SafeHtml, here: string): void;
   notFound(res: Response): void;
   compose(res: Response, o: ComposeOptions): Promise<void>;
   detail(res: Response, b: BroadcastView, o: DetailOptions): Promise<void>;
@@ -68,24 +66,6 @@ export function createBroadcastPages(deps: BroadcastPageDeps): BroadcastPages {
       <script src="${base}/broadcasts.js?v=${deps.assets.page.version}"></script>`;
   };
 
-  const send = (res: Response, status: number, title: string, body: SafeHtml, here: string) => {
-    const locale = localeOf(res);
-    res
-      .status(status)
-      .type('html')
-      .send(
-        layout({
-          locale,
-          title,
-          body,
-          base: consoleBase(res),
-          userName: signedInUser(res).displayName,
-          csrfToken: csrfTokenFor(res),
-          langSwitch: `${here}?lang=${locale.lang === 'vi' ? 'en' : 'vi'}`,
-        }),
-      );
-  };
-
   const preview = (res: Response, b: { body: BroadcastBody; oaId: string }, id?: number) => {
     // The image goes to Zalo only when sending starts; the preview draws the stored file.
     const message = deps.broadcasts.messageFor(b);
@@ -95,7 +75,7 @@ export function createBroadcastPages(deps: BroadcastPageDeps): BroadcastPages {
         : undefined;
     return phonePreview({
       message,
-      oaName: deps.oaName ?? b.oaId,
+      oaName: deps.oaName?.(b.oaId) ?? b.oaId,
       imageAlt: texts(res).image,
       ...(imageUrl ? { imageUrl } : {}),
     });
@@ -135,7 +115,12 @@ export function createBroadcastPages(deps: BroadcastPageDeps): BroadcastPages {
       ...(fixed ? { fixedAudience: fixed } : { countsUrl: `${base}/broadcasts/audience.json` }),
     };
     const here = existing ? `${path(res, existing)}/edit` : `${base}/broadcasts/new`;
-    send(res, o.status, page.heading, html`${composeBody(page)}${scripts(res, false)}`, here);
+    sendPage(res, {
+      status: o.status,
+      title: page.heading,
+      body: html`${composeBody(page)}${scripts(res, false)}`,
+      here,
+    });
   };
 
   const detail: BroadcastPages['detail'] = async (res, b, o) => {
@@ -168,24 +153,18 @@ export function createBroadcastPages(deps: BroadcastPageDeps): BroadcastPages {
       ...(o.error ? { error: o.error } : {}),
       ...(o.scheduleDraft ? { scheduleDraft: o.scheduleDraft } : {}),
     };
-    send(
-      res,
-      o.status ?? 200,
-      b.title,
-      html`${detailBody(page)}${scripts(res, report !== undefined)}`,
-      path(res, b),
-    );
+    sendPage(res, {
+      status: o.status,
+      title: b.title,
+      body: html`${detailBody(page)}${scripts(res, report !== undefined)}`,
+      here: path(res, b),
+    });
   };
 
   return {
     texts,
-    send,
     notFound(res) {
-      const locale = localeOf(res);
-      res
-        .status(404)
-        .type('html')
-        .send(messagePage(locale, consoleBase(res), '404', texts(res).problem.not_found));
+      sendRefusal(res, 404, texts(res).problem.not_found);
     },
     compose,
     detail,
@@ -201,12 +180,12 @@ export function createBroadcastPages(deps: BroadcastPageDeps): BroadcastPages {
         own: b.createdBy === signedInUser(res).username,
         ...(error ? { error } : {}),
       });
-      send(res, status, t.approvalTitle, body, `${path(res, b)}/approve`);
+      sendPage(res, { status, title: t.approvalTitle, body, here: `${path(res, b)}/approve` });
     },
     confirm(res, b, action) {
       const t = texts(res);
       const body = confirmBody(t, consoleBase(res), csrfTokenFor(res), b, action);
-      send(res, 200, t.confirmTitle, body, `${path(res, b)}/${action}`);
+      sendPage(res, { title: t.confirmTitle, body, here: `${path(res, b)}/${action}` });
     },
   };
 }

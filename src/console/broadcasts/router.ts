@@ -5,6 +5,7 @@ import type { Followers } from '../../broadcasts/followers.js';
 import type { Database } from '../../db/connection.js';
 import { requireRole, signedInUser } from '../auth.js';
 import { mayWorkOn } from '../users.js';
+import { sendPage } from '../views/page.js';
 import { createFollowerPagesRouter } from '../followers/router.js';
 import { loadBroadcastAssets, type BroadcastAsset } from './assets.js';
 import type { ConfirmedAction } from './confirm-views.js';
@@ -35,8 +36,8 @@ export interface BroadcastPagesDeps {
   followers?: Followers;
   /** The tags residents can choose in chat (the OA's topics), offered as audience tags too. */
   topics?: (oaId: string) => readonly string[];
-  /** The name residents see for the OA, shown in the phone preview. */
-  oaName?: string;
+  /** The name residents see for an OA, shown in the phone preview; the OA id when not given. */
+  oaName?: (oaId: string) => string;
   /** Most notices the list shows; 200 by default. */
   listLimit?: number;
   now?: () => Date;
@@ -169,7 +170,7 @@ export function createBroadcastPagesRouter(deps: BroadcastPagesDeps): Router {
       noOa: user.oaIds.length === 0,
       ...(done === 'cancelled' ? { notice: t.done.cancelled } : {}),
     });
-    pages.send(res, 200, t.title, body, `${req.baseUrl}/broadcasts`);
+    sendPage(res, { title: t.title, body, here: `${req.baseUrl}/broadcasts` });
   });
 
   router.get('/broadcasts/new', composers, async (_req, res) => {

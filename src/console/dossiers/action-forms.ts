@@ -1,6 +1,6 @@
 import type { DocumentSlot } from '../../catalogue/index.js';
 import { html, type SafeHtml } from '../html.js';
-import { csrfInput } from '../views/forms.js';
+import { checkLabel, csrfInput } from '../views/forms.js';
 import { movesFrom, type StatusDraft } from './actions.js';
 import type { DossierTexts } from './texts.js';
 
@@ -60,16 +60,14 @@ function moveForm(v: ActionFormsView, to: number): SafeHtml {
         html`<h3>${t.supplementTitle}</h3>
           <fieldset>
             <legend>${t.supplementSlots}</legend>
-            ${v.slots.map(
-              (s) =>
-                html`<label class="check"
-                  ><input
-                    type="checkbox"
-                    name="slots"
-                    value="${s.id}"
-                    ${draft?.slots.includes(s.id) ? 'checked' : ''}
-                  />${s.name[v.lang]}</label
-                >`,
+            ${v.slots.map((s) =>
+              checkLabel({
+                type: 'checkbox',
+                name: 'slots',
+                value: s.id,
+                checked: draft?.slots.includes(s.id) === true,
+                label: s.name[v.lang],
+              }),
             )}
           </fieldset>
           ${reasonBox('supplement-note', t.supplementNote, draft?.reason ?? '', false)}`,

@@ -6,10 +6,8 @@ import type { DossierRow } from '../../dossiers/repo.js';
 import type { DossierServices } from '../../dossiers/services.js';
 import { ErrorCode, hasCode } from '../../errors.js';
 import { consoleBase, csrfTokenFor, requireRole, signedInUser } from '../auth.js';
-import type { SafeHtml } from '../html.js';
 import { localeOf } from '../lang.js';
-import { layout } from '../views/layout.js';
-import { messagePage } from '../views/message.js';
+import { sendPage, sendRefusal } from '../views/page.js';
 import {
   problemText,
   readApologyForm,
@@ -81,32 +79,7 @@ export function createDossierPagesRouter(deps: DossierPagesDeps): Router {
   const pathOf = (res: Response, d: DossierRow) =>
     `${consoleBase(res)}/dossiers/${encodeURIComponent(d.code ?? '')}`;
 
-  /** Sends a console page; `here` is the page's own GET path, for the language switch. */
-  const sendPage = (res: Response, status: number, title: string, body: SafeHtml, here: string) => {
-    const { lang } = localeOf(res);
-    res
-      .status(status)
-      .type('html')
-      .send(
-        layout({
-          locale: localeOf(res),
-          title,
-          body,
-          base: consoleBase(res),
-          userName: signedInUser(res).displayName,
-          csrfToken: csrfTokenFor(res),
-          langSwitch: `${here}?lang=${lang === 'vi' ? 'en' : 'vi'}`,
-        }),
-      );
-  };
-
-  const notFound = (res: Response) => {
-    const locale = localeOf(res);
-    res
-      .status(404)
-      .type('html')
-      .send(messagePage(locale, consoleBase(res), '404', textsOf(res).notFound));
-  };
+  const notFound = (res: Response) => sendRefusal(res, 404, textsOf(res).notFound);
 
   const dossierOf = (req: Request, res: Response) =>
     findDossier(deps.db, signedInUser(res).oaIds, String(req.params.code ?? ''));
@@ -162,7 +135,7 @@ export function createDossierPagesRouter(deps: DossierPagesDeps): Router {
       ...(o.draft ? { draft: o.draft } : {}),
       ...(o.apologyDraft ? { apologyDraft: o.apologyDraft } : {}),
     });
-    sendPage(res, o.status ?? 200, `${t.code} ${d.code ?? ''}`, body, pathOf(res, d));
+    sendPage(res, { status: o.status, title: `${t.code} ${d.code ?? ''}`, body, here: pathOf(res, d) });
   };
 
   const listItems = async (res: Response, f: DossierFilters, limit: number, offset: number) => {
@@ -187,7 +160,7 @@ export function createDossierPagesRouter(deps: DossierPagesDeps): Router {
       showOa: user.oaIds.length > 1,
       hasNext: items.length > PAGE_SIZE,
     });
-    sendPage(res, 200, t.title, body, `${consoleBase(res)}/dossiers`);
+    sendPage(res, { title: t.title, body, here: `${consoleBase(res)}/dossiers` });
   });
 
   router.get('/dossiers.csv', officerOnly, async (req, res) => {

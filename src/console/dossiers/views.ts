@@ -1,12 +1,13 @@
 import { DOSSIER_STATUSES } from '../../dossiers/status.js';
 import { html, type SafeHtml } from '../html.js';
+import { checkLabel, FILTERS_STYLE } from '../views/forms.js';
 import { filterQuery, type DossierFilters } from './filters.js';
 import { formatDate } from './format.js';
 import type { DossierListItem } from './list.js';
 import { statusLabel, type DossierTexts } from './texts.js';
 
-/** Styles of the dossier pages (the console's CSP allows inline styles, not scripts). */
-export const DOSSIER_STYLE = html`<style>
+/** The rules of these pages alone. */
+const OWN_STYLE = html`<style>
   .badge {
     display: inline-block;
     padding: 0 0.4rem;
@@ -29,16 +30,6 @@ export const DOSSIER_STYLE = html`<style>
     border-radius: 0.35rem;
     margin: 0.25rem 0.5rem 0.25rem 0;
   }
-  .filters {
-    display: grid;
-    grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr));
-    gap: 0 1rem;
-    align-items: end;
-  }
-  input[type='checkbox'] {
-    width: auto;
-    margin-right: 0.4rem;
-  }
   textarea {
     width: 100%;
     font: inherit;
@@ -47,6 +38,9 @@ export const DOSSIER_STYLE = html`<style>
     font-weight: 400;
   }
 </style>`;
+
+/** Styles of the dossier pages (the console's CSP allows inline styles, not scripts). */
+export const DOSSIER_STYLE = html`${OWN_STYLE}${FILTERS_STYLE}`;
 
 /** The overdue and supplement-received badges of a dossier. */
 export function badges(t: DossierTexts, d: { overdue: boolean; supplementReceived: boolean }): SafeHtml {
@@ -94,14 +88,13 @@ function filterForm(v: ListView): SafeHtml {
       </select>
     </div>
     <div>
-      <label class="check"
-        ><input
-          type="checkbox"
-          name="overdue"
-          value="1"
-          ${f.overdue ? 'checked' : ''}
-        />${t.filterOverdue}</label
-      >
+      ${checkLabel({
+        type: 'checkbox',
+        name: 'overdue',
+        value: '1',
+        checked: f.overdue,
+        label: t.filterOverdue,
+      })}
     </div>
     <div class="actions">
       <button type="submit">${t.filterApply}</button>

@@ -3,11 +3,9 @@ import { DEFAULT_PAGE } from '../../broadcasts/follower-list.js';
 import { FollowerError, type Followers } from '../../broadcasts/followers.js';
 import type { Database } from '../../db/connection.js';
 import { consoleBase, csrfTokenFor, requireRole, signedInUser } from '../auth.js';
-import type { SafeHtml } from '../html.js';
 import { localeOf } from '../lang.js';
 import { mayWorkOn } from '../users.js';
-import { layout } from '../views/layout.js';
-import { messagePage } from '../views/message.js';
+import { sendPage, sendRefusal } from '../views/page.js';
 import { auditFollowerSync, followerTags } from './queries.js';
 import { readFollowerFilter, splitTags } from './query.js';
 import { FOLLOWER_TEXTS, fill, type FollowerTexts } from './texts.js';
@@ -39,31 +37,6 @@ export function createFollowerPagesRouter(deps: FollowerPagesDeps): Router {
   const editors = requireRole('editor', 'admin');
   const textsOf = (res: Response): FollowerTexts => FOLLOWER_TEXTS[localeOf(res).lang];
 
-  const send = (res: Response, status: number, title: string, body: SafeHtml, here: string) => {
-    const locale = localeOf(res);
-    res
-      .status(status)
-      .type('html')
-      .send(
-        layout({
-          locale,
-          title,
-          body,
-          base: consoleBase(res),
-          userName: signedInUser(res).displayName,
-          csrfToken: csrfTokenFor(res),
-          langSwitch: `${here}?lang=${locale.lang === 'vi' ? 'en' : 'vi'}`,
-        }),
-      );
-  };
-  const refuse = (res: Response, status: 403 | 404, message: string) => {
-    const locale = localeOf(res);
-    res
-      .status(status)
-      .type('html')
-      .send(messagePage(locale, consoleBase(res), String(status), message));
-  };
-
   /** The OA a request names (query `oa` or field `oaId`), when the account works on it. */
   const oaOf = (req: Request, res: Response): string | undefined => {
     const user = signedInUser(res);
@@ -81,7 +54,7 @@ export function createFollowerPagesRouter(deps: FollowerPagesDeps): Router {
     const user = signedInUser(res);
     const t = textsOf(res);
     const filter = readFollowerFilter(req.query, user.oaIds[0] ?? '');
-    if (!mayWorkOn(user, filter.oaId)) return refuse(res, 403, t.noOa);
+    if (!mayWorkOn(user, filter.oaId)) return sendRefusal(res, 403, t.noOa);
     const [page, tags] = await Promise.all([
       deps.followers.listFollowers(filter.oaId, {
         offset: (filter.page - 1) * DEFAULT_PAGE,
@@ -105,7 +78,7 @@ export function createFollowerPagesRouter(deps: FollowerPagesDeps): Router {
       showOa: user.oaIds.length > 1,
       ...extra,
     });
-    send(res, status, t.title, body, `${consoleBase(res)}/followers`);
+    sendPage(res, { status, title: t.title, body, here: `${consoleBase(res)}/followers` });
   };
 
   router.get('/followers', readers, async (req, res) => {
@@ -125,7 +98,7 @@ export function createFollowerPagesRouter(deps: FollowerPagesDeps): Router {
 
   router.post('/followers/sync', editors, async (req, res) => {
     const oaId = oaOf(req, res);
-    if (!oaId) return refuse(res, 403, textsOf(res).noOa);
+    if (!oaId) return sendRefusal(res, 403, textsOf(res).noOa);
     try {
       const report = await deps.followers.sync(oaId);
       await auditFollowerSync(deps.db, { officer: signedInUser(res).username, oaId, report: { ...report } });
@@ -154,16 +127,16 @@ export function createFollowerPagesRouter(deps: FollowerPagesDeps): Router {
     const offered = [...new Set([...inUse, ...(deps.topics?.(page.oaId) ?? [])])];
     const body = followerTagsBody({ t, base: consoleBase(res), csrf: csrfTokenFor(res), offered, ...page });
     const here = `${consoleBase(res)}/followers/${encodeURIComponent(page.userId)}`;
-    send(res, status, fill(t.tagsTitle, { user: page.userId }), body, here);
+    sendPage(res, { status, title: fill(t.tagsTitle, { user: page.userId }), body, here });
   };
 
   router.get('/followers/:userId', editors, async (req, res) => {
     const t = textsOf(res);
     const oaId = oaOf(req, res);
-    if (!oaId) return refuse(res, 403, t.noOa);
+    if (!oaId) return sendRefusal(res, 403, t.noOa);
     const userId = text(req.params.userId, 100);
     const current = await followerTags(deps.db, oaId, userId);
-    if (!current) return refuse(res, 404, t.problem.not_found);
+    if (!current) return sendRefusal(res, 404, t.problem.not_found);
     const done = text(req.query.done, 20);
     const notice =
       done === 'saved' ? t.saved : done === 'unmirrored' ? `${t.saved} ${t.notMirrored}` : undefined;
@@ -173,7 +146,7 @@ export function createFollowerPagesRouter(deps: FollowerPagesDeps): Router {
   router.post('/followers/:userId/tags', editors, async (req, res) => {
     const t = textsOf(res);
     const oaId = oaOf(req, res);
-    if (!oaId) return refuse(res, 403, t.noOa);
+    if (!oaId) return sendRefusal(res, 403, t.noOa);
     const userId = text(req.params.userId, 100);
     const body = (req.body ?? {}) as Record<string, unknown>;
     const typed = text(body.newTags, 400);
@@ -186,7 +159,7 @@ export function createFollowerPagesRouter(deps: FollowerPagesDeps): Router {
     } catch (err) {
       if (!(err instanceof FollowerError)) throw err;
       const current = await followerTags(deps.db, oaId, userId);
-      if (!current) return refuse(res, 404, t.problem.not_found);
+      if (!current) return sendRefusal(res, 404, t.problem.not_found);
       await sendTags(res, 400, { oaId, userId, current, typed, error: t.problem[err.code] });
     }
   });

@@ -2,12 +2,12 @@ import type { FollowerView, TagCount } from '../../broadcasts/follower-list.js';
 import type { FollowerTag } from '../../broadcasts/follower-store.js';
 import { formatInstant } from '../dossiers/format.js';
 import { html, type SafeHtml } from '../html.js';
-import { csrfInput } from '../views/forms.js';
+import { checkLabel, csrfInput, FILTERS_STYLE } from '../views/forms.js';
 import { followerQueryString, type FollowerFilter } from './query.js';
 import { fill, type FollowerTexts } from './texts.js';
 
-/** Styles of the followers pages. */
-const STYLE = html`<style>
+/** The rules of these pages alone. */
+const OWN_STYLE = html`<style>
   main {
     max-width: 60rem;
   }
@@ -20,16 +20,6 @@ const STYLE = html`<style>
     color: #0b4a8a;
     font-size: 0.9rem;
   }
-  .filters {
-    display: grid;
-    grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr));
-    gap: 0 1rem;
-    align-items: end;
-  }
-  input[type='checkbox'] {
-    width: auto;
-    margin-right: 0.4rem;
-  }
   label.check {
     font-weight: 400;
     margin: 0.35rem 0;
@@ -39,6 +29,9 @@ const STYLE = html`<style>
     color: #5b6875;
   }
 </style>`;
+
+/** Styles of the followers pages. */
+const STYLE = html`${OWN_STYLE}${FILTERS_STYLE}`;
 
 /** What the followers list shows. */
 export interface FollowerListPage {
@@ -195,16 +188,8 @@ export function followerTagsBody(v: FollowerTagsPage): SafeHtml {
       <p class="hint">${t.tagsHint}</p>
       <fieldset>
         <legend>${t.knownTags}</legend>
-        ${all.map(
-          (tag) =>
-            html`<label class="check"
-              ><input
-                type="checkbox"
-                name="tag"
-                value="${tag}"
-                ${mine.has(tag) ? 'checked' : ''}
-              />${tag}</label
-            >`,
+        ${all.map((tag) =>
+          checkLabel({ type: 'checkbox', name: 'tag', value: tag, checked: mine.has(tag), label: tag }),
         )}
       </fieldset>
       <label for="newTags">${t.newTags}</label>

@@ -16,7 +16,7 @@ import { buttonsMessage, fitText, textMessage, type ZaloMessage } from '../../za
 import { CONSULTATION_WINDOW_MS } from '../../zalo/policy.js';
 import { consoleBase, csrfTokenFor, requireRole, signedInUser } from '../auth.js';
 import { localeOf } from '../lang.js';
-import { layout } from '../views/layout.js';
+import { sendPage } from '../views/page.js';
 import type { TicketFiles } from '../../handoff/attachments/files.js';
 import { officeMinutesBetween, type OfficeClock } from '../../handoff/office-minutes.js';
 import { createAttachmentRoutes } from './attachments.js';
@@ -63,19 +63,13 @@ export function createInboxRouter(deps: InboxDeps): Router {
     const user = signedInUser(res);
     const list = await openTickets(deps.db, user.oaIds);
     const t = texts(res);
-    res.type('html').send(
-      layout({
-        locale: localeOf(res),
-        title: t.inbox,
-        base: consoleBase(res),
-        userName: user.displayName,
-        csrfToken: csrfTokenFor(res),
-        body: inboxBody(t, consoleBase(res), list, new Date(), {
-          escalateMinutes: deps.escalateMinutes ?? 15,
-          waited: (from, to) => officeMinutesBetween(from, to, deps.officeClock),
-        }),
+    sendPage(res, {
+      title: t.inbox,
+      body: inboxBody(t, consoleBase(res), list, new Date(), {
+        escalateMinutes: deps.escalateMinutes ?? 15,
+        waited: (from, to) => officeMinutesBetween(from, to, deps.officeClock),
       }),
-    );
+    });
   });
 
   router.get('/inbox/events', officerOnly, (req, res) => {
@@ -120,29 +114,23 @@ export function createInboxRouter(deps: InboxDeps): Router {
     const user = signedInUser(res);
     const t = texts(res);
     const notice = typeof req.query.notice === 'string' ? req.query.notice : undefined;
-    res.type('html').send(
-      layout({
-        locale: localeOf(res),
-        title: `${t.resident} ${ticket.userId}`,
+    sendPage(res, {
+      title: `${t.resident} ${ticket.userId}`,
+      body: ticketBody({
+        t,
+        lang: localeOf(res).lang,
         base: consoleBase(res),
-        userName: user.displayName,
-        csrfToken: csrfTokenFor(res),
-        body: ticketBody({
-          t,
-          lang: localeOf(res).lang,
-          base: consoleBase(res),
-          ticket,
-          lines,
-          windowLeftMs,
-          me: user.username,
-          csrf: csrfTokenFor(res),
-          notice,
-          rating,
-          colleagues,
-          timezone: deps.timezone ?? 'Asia/Ho_Chi_Minh',
-        }),
+        ticket,
+        lines,
+        windowLeftMs,
+        me: user.username,
+        csrf: csrfTokenFor(res),
+        notice,
+        rating,
+        colleagues,
+        timezone: deps.timezone ?? 'Asia/Ho_Chi_Minh',
       }),
-    );
+    });
   });
 
   router.use(
