@@ -70,6 +70,8 @@ export function createBroadcastDispatcher(deps: DispatcherDeps): BroadcastDispat
   let lastTick: number | undefined;
   const lastDoneCheck = new Map<number, number>();
   let held: string | undefined;
+  // Outbox ids below this were finished when last counted: the count never walks the history.
+  let inFlightFrom = 0;
 
   const tick = async (): Promise<TickResult> => {
     const at = now();
@@ -89,7 +91,9 @@ export function createBroadcastDispatcher(deps: DispatcherDeps): BroadcastDispat
     const elapsed = lastTick === undefined ? 1000 : Math.max(0, at.getTime() - lastTick);
     lastTick = at.getTime();
     tokens = Math.min(burst, tokens + elapsed * perMs);
-    const room = inFlightCap - (await inFlight(deps.db));
+    const busy = await inFlight(deps.db, inFlightFrom);
+    inFlightFrom = busy.from;
+    const room = inFlightCap - busy.count;
     let budget = Math.min(Math.floor(tokens), Math.max(0, room));
     for (const b of active) {
       const attachmentId = budget > 0 ? await attachmentFor(deps, b, at) : undefined;
@@ -174,12 +178,20 @@ async function startDue(db: Database, at: Date): Promise<number[]> {
   return started;
 }
 
-/** Broadcast messages queued or being sent right now, across all broadcasts. */
-async function inFlight(db: Database): Promise<number> {
-  const result = await db.execute(
-    sql`select count(*)::int as n from outbox where status in ('pending', 'sending') and lane = 'broadcast'`,
-  );
-  return Number(rowsOf<{ n: number | string }>(result)[0]?.n ?? 0);
+/**
+ * Broadcast messages queued or being sent right now, across all broadcasts, looking only at outbox
+ * ids from `from` on; also the id to start from next time (the oldest still in flight, or the next
+ * id when none is). New rows always get higher ids, so nothing in flight is missed.
+ */
+async function inFlight(db: Database, from: number): Promise<{ count: number; from: number }> {
+  const result = await db.execute(sql`
+    select count(*)::int as n, min(id)::text as oldest, (select max(id) from outbox)::text as newest
+    from outbox
+    where id >= ${from} and status in ('pending', 'sending') and lane = 'broadcast'`);
+  const row = rowsOf<{ n: number | string; oldest: string | null; newest: string | null }>(result)[0];
+  const count = Number(row?.n ?? 0);
+  const next = row?.oldest != null ? Number(row.oldest) : row?.newest != null ? Number(row.newest) + 1 : from;
+  return { count, from: Math.max(from, next) };
 }
 
 /**
