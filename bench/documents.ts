@@ -131,7 +131,7 @@ export function documentsSettingsFromEnv(log: (line: string) => void): Documents
 const EMULATOR_KEPT_UPLOADS = 500;
 
 /** Collects motcua's warn and error log lines (pino JSON), counted by message. */
-function logCounter() {
+export function logCounter() {
   const out = { warn: 0, error: 0, messages: {} as Record<string, number> };
   let partial = '';
   const sink = new Writable({

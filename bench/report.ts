@@ -1,4 +1,6 @@
 import { SCALED_LABEL, type EndToEndResult, type EndToEndRun, type P99Target } from './end-to-end.js';
+import type { BroadcastBenchResult } from './broadcast.js';
+import { renderBroadcastBench } from './broadcast-report.js';
 import type { DocumentsBenchResult } from './documents.js';
 import { renderDocumentsBench } from './documents-report.js';
 import type { IngestCell, IngestResult } from './ingest.js';
@@ -16,6 +18,7 @@ export interface BenchResults {
   endToEnd?: EndToEndResult;
   nlu?: NluBenchResult;
   documents?: DocumentsBenchResult;
+  broadcast?: BroadcastBenchResult;
 }
 
 const pad = (v: unknown, n: number) => String(v).padEnd(n);
@@ -196,6 +199,7 @@ export function renderReport(res: BenchResults): string {
     for (const n of e.settings.notes) out.push(`  note: ${n}`);
   }
   if (res.documents) out.push('', renderDocumentsBench(res.documents));
+  if (res.broadcast) out.push('', renderBroadcastBench(res.broadcast));
   if (res.nlu) out.push('', renderNluBench(res.nlu));
   return out.join('\n');
 }

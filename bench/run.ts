@@ -4,8 +4,10 @@
  * with DATABASE_URL, end to end also in the production topology (emulator, `motcua
  * serve` and two `motcua work` as child processes, a fresh database on that server).
  * Prints tables and writes bench/results.json. Knobs (environment):
- *   BENCH_ONLY=ingest|e2e|nlu|documents (nlu: only the classifier, printed, see bench/nlu.ts;
- *   documents: residents' photos into the dossier intake, knobs in bench/documents.ts),
+ *   BENCH_ONLY=ingest|e2e|nlu|documents|broadcast (nlu: only the classifier, printed, see bench/nlu.ts;
+ *   documents: residents' photos into the dossier intake, knobs in bench/documents.ts;
+ *   broadcast: residents chatting while a broadcast goes out, knobs in bench/broadcast.ts, run
+ *   only when named: it takes tens of minutes),
  *   BENCH_ROUNDS (3), BENCH_INGEST_SECONDS (10), BENCH_E2E_SECONDS (20),
  *   BENCH_BASELINE_SECONDS (10), BENCH_PROBE_RATE (25; 0 skips),
  *   BENCH_CPU_PROF=<dir> (CPU profiles of the main thread during the end-to-end runs),
@@ -15,6 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchBroadcast, broadcastSettingsFromEnv, broadcastWatchdogMs } from './broadcast.js';
 import { emergencyCleanup } from './cleanup.js';
 import { benchDocuments, documentsSettingsFromEnv } from './documents.js';
 import { benchEndToEnd } from './end-to-end.js';
@@ -37,8 +40,8 @@ function envInt(name: string, fallback: number, min: number, max: number): numbe
 async function main(): Promise<void> {
   const started = Date.now();
   const only = process.env.BENCH_ONLY;
-  if (only !== undefined && !['ingest', 'e2e', 'nlu', 'documents'].includes(only))
-    throw new Error('BENCH_ONLY must be ingest, e2e, nlu or documents');
+  if (only !== undefined && !['ingest', 'e2e', 'nlu', 'documents', 'broadcast'].includes(only))
+    throw new Error('BENCH_ONLY must be ingest, e2e, nlu, documents or broadcast');
   const profileDir = process.env.BENCH_CPU_PROF ? path.resolve(process.env.BENCH_CPU_PROF) : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const log = (line: string) =>
@@ -57,13 +60,19 @@ async function main(): Promise<void> {
       "'other CPU' = cores used by other workloads on the machine during a run (from /proc/stat): noise.",
     ],
   };
+  if (only === 'broadcast') {
+    const settings = broadcastSettingsFromEnv(log);
+    armWatchdog(broadcastWatchdogMs(settings));
+    log('broadcast');
+    results.broadcast = await benchBroadcast(settings);
+  }
   if (only === undefined || only === 'nlu') {
     log('classifying resident messages');
     results.nlu = await benchNlu();
   }
-  const load = startLoadThread();
+  const load = only === 'broadcast' ? undefined : startLoadThread();
   try {
-    if (only === undefined || only === 'ingest') {
+    if (load && (only === undefined || only === 'ingest')) {
       log('webhook ingest');
       results.ingest = await benchIngest({
         load,
@@ -75,7 +84,7 @@ async function main(): Promise<void> {
         log,
       });
     }
-    if (only === undefined || only === 'e2e') {
+    if (load && (only === undefined || only === 'e2e')) {
       log('end to end');
       results.endToEnd = await benchEndToEnd({
         load,
@@ -92,7 +101,7 @@ async function main(): Promise<void> {
       });
     }
   } finally {
-    await load.close();
+    await load?.close();
   }
   if (only === undefined || only === 'documents') {
     log('documents');
@@ -107,12 +116,18 @@ async function main(): Promise<void> {
   log(`wrote ${path.relative(process.cwd(), file)}${profileDir ? `; CPU profiles in ${profileDir}` : ''}`);
 }
 
-const watchdog = setTimeout(() => {
-  console.error(`bench: still running after ${HARD_LIMIT_MS / 1000} s; cleaning up and exiting`);
-  emergencyCleanup();
-  process.exit(1);
-}, HARD_LIMIT_MS);
-watchdog.unref();
+let watchdog: NodeJS.Timeout | undefined;
+/** (Re)starts the watchdog: after `ms` the bench cleans up and exits. */
+function armWatchdog(ms: number): void {
+  clearTimeout(watchdog);
+  watchdog = setTimeout(() => {
+    console.error(`bench: still running after ${Math.round(ms / 1000)} s; cleaning up and exiting`);
+    emergencyCleanup();
+    process.exit(1);
+  }, ms);
+  watchdog.unref();
+}
+armWatchdog(HARD_LIMIT_MS);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     console.error(`bench: ${signal}; cleaning up`);
