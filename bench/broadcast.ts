@@ -35,6 +35,7 @@ import { processCpuSeconds, sleep, startProcessCpuWindow, startUsageWindow, temp
 import { startCpuProfile } from './profile.js';
 import { round, summarize, type LatencySummary } from './stats.js';
 import { residentId } from './zalo-events.js';
+import { envInt } from './env.js';
 
 /** Which database motcua runs on in a broadcast run. */
 export type BroadcastDatabase = 'pglite' | 'postgres';
@@ -203,14 +204,6 @@ function collectGarbage(): void {
 const DRAIN_MS = 30_000;
 const STOP_GRACE_MS = 25_000;
 const PROFILE_SECONDS = 60;
-
-function envInt(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer ${min}-${max}`);
-  return n;
-}
 
 /**
  * Knobs from the environment: BENCH_BROADCAST_RECIPIENTS (100,000), BENCH_BROADCAST_RATE

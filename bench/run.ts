@@ -26,16 +26,9 @@ import { benchNlu } from './nlu.js';
 import { renderReport, type BenchResults } from './report.js';
 import { round } from './stats.js';
 import { startLoadThread } from './thread.js';
+import { envInt } from './env.js';
 
 const HARD_LIMIT_MS = 10 * 60_000;
-
-function envInt(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer ${min}-${max}`);
-  return n;
-}
 
 async function main(): Promise<void> {
   const started = Date.now();
