@@ -20,6 +20,7 @@ import {
 import { createInboundProducer, createInboundWorkers, type InboundProducer } from './queue/inbound.js';
 import { createOutboundProducer, createOutboundWorkers, type OutboundProducer } from './queue/outbound.js';
 import { startOutboxRelay } from './queue/relay.js';
+import { startVacuum } from './db/vacuum.js';
 import { connectRedis, type RedisHandle } from './redis/connect.js';
 import { createEmulator } from './zalo/emulator/index.js';
 import { createZaloClient } from './zalo/client.js';
@@ -462,6 +463,7 @@ async function startWorkers(
     onFailed: (job, err) => senderDeps.logger.warn({ jobId: job?.id, err: err.message }, 'send job failed'),
   });
   const relay = startOutboxRelay({ db: db.db, outbound, logger: logger.child({ component: 'relay' }) });
+  const vacuum = startVacuum({ handle: db, logger: logger.child({ component: 'vacuum' }) });
   const refresher = setInterval(() => {
     tokens.refreshIfDue().catch((err: unknown) => logger.error({ err: String(err) }, 'token refresh failed'));
   }, 60_000);
@@ -504,6 +506,7 @@ async function startWorkers(
       await escalation.stop();
       await sweeps.stop();
       await relay.stop();
+      await vacuum.stop();
     },
   };
 }

@@ -22,6 +22,11 @@ export interface DatabaseHandle {
   migrate(): Promise<void>;
   /** Cheap liveness query for /readyz. */
   ping(): Promise<void>;
+  /**
+   * Reclaims dead rows and refreshes planner statistics of `tables` where nothing else does:
+   * PGlite has no autovacuum. On PostgreSQL autovacuum does it, so this does nothing.
+   */
+  vacuum(tables: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -56,6 +61,10 @@ async function openPglite(dataDir: string | null): Promise<DatabaseHandle> {
     ping: async () => {
       await client.query('select 1');
     },
+    vacuum: async (tables) => {
+      if (tables.length === 0) return;
+      await client.exec(`VACUUM (ANALYZE) ${tables.map(quoteIdent).join(', ')}`);
+    },
     close: () => client.close(),
   };
 }
@@ -82,6 +91,11 @@ function openPostgres(url: string, poolSize: number): DatabaseHandle {
     ping: async () => {
       await db.execute(sql`select 1`);
     },
+    vacuum: () => Promise.resolve(),
     close: () => pool.end(),
   };
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }
