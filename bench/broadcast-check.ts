@@ -71,16 +71,6 @@ export async function broadcastSendTimes(
   return { sentAt: rows.map((r) => Number(r.t)), waitMs: rows.map((r) => Number(r.w)) };
 }
 
-/** The broadcast's messages queued or being sent right now (the dispatcher caps these at 10 s of its rate). */
-export async function broadcastInFlight(db: Database): Promise<number> {
-  const rows = rowsOf<{ n: number | string }>(
-    await db.execute(
-      sql`select count(*)::int as n from outbox where status in ('pending', 'sending') and lane = 'broadcast'`,
-    ),
-  );
-  return Number(rows[0]?.n ?? 0);
-}
-
 /** Whether every recipient got the broadcast exactly once: motcua's outbox and what the emulator delivered. */
 export interface DeliveryCheck {
   /** broadcast_recipients rows not refused (the audience), and those refused by reason. */

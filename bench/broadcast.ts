@@ -9,7 +9,6 @@ import { startRuntime, type Runtime } from '../src/main.js';
 import { freePort } from '../src/redis/embedded.js';
 import type { ChatResult } from './broadcast-chat.js';
 import {
-  broadcastInFlight,
   broadcastSendTimes,
   chatTimeline,
   chatWindow,
@@ -22,6 +21,7 @@ import {
   type DispatchBatches,
   type RateCheck,
 } from './broadcast-check.js';
+import { createInFlightCounter } from '../src/broadcasts/in-flight.js';
 import { audienceIds, seedConversations, seedEmulator } from './broadcast-seed.js';
 import { recordSlowPglite, type SlowStatement } from './broadcast-slow.js';
 import { startChatThread, type ChatThread } from './broadcast-thread.js';
@@ -497,11 +497,12 @@ async function measure(
   let doneAt: number | null = null;
   let profiling = stopProfile !== undefined;
   const inFlight: number[] = [];
+  const inFlightCounter = createInFlightCounter(db);
   while (Date.now() < deadline) {
     await sleep(2000);
     const b = await runtime.broadcasts.get(id);
     startedAt = b?.startedAt ?? null;
-    if (startedAt) inFlight.push(await broadcastInFlight(db));
+    if (startedAt) inFlight.push(await inFlightCounter.count());
     if (profiling && Date.now() >= profileEnds) {
       profiling = false;
       await stopProfile!(path.join(s.profileDir!, `broadcast-${database}-sending.cpuprofile`));

@@ -7,6 +7,7 @@ import type { RedisLock } from '../redis/lock.js';
 import type { ZaloMessage } from '../zalo/messages.js';
 import { minutesUntilQuietEnds } from '../zalo/policy.js';
 import { fixRecipients } from './audience.js';
+import { createInFlightCounter } from './in-flight.js';
 import { rowsOf } from './sql-rows.js';
 import type { Audience, BroadcastBody } from './types.js';
 
@@ -14,6 +15,11 @@ import type { Audience, BroadcastBody } from './types.js';
 const ATTACHMENT_MAX_AGE_MS = 6 * 86_400_000;
 /** How often a broadcast with nothing left to dispatch checks whether its last sends finished. */
 const DONE_CHECK_MS = 5_000;
+/**
+ * Seconds of rate the token bucket holds: a tick that comes late on a busy machine makes up what it
+ * missed instead of losing it, while the in-flight cap still bounds what waits in the queue.
+ */
+const BUCKET_SECONDS = 5;
 
 /** What the dispatcher needs; everything is passed in. */
 export interface DispatcherDeps {
@@ -64,14 +70,13 @@ export interface BroadcastDispatcher {
 export function createBroadcastDispatcher(deps: DispatcherDeps): BroadcastDispatcher {
   const now = () => deps.now?.() ?? new Date();
   const perMs = deps.ratePerMinute / 60_000;
-  const burst = Math.max(1, deps.ratePerMinute / 60);
+  const burst = Math.max(1, (deps.ratePerMinute / 60) * BUCKET_SECONDS);
   const inFlightCap = Math.max(50, Math.ceil((deps.ratePerMinute / 60) * 10));
   let tokens = 0;
   let lastTick: number | undefined;
   const lastDoneCheck = new Map<number, number>();
   let held: string | undefined;
-  // Outbox ids below this were finished when last counted: the count never walks the history.
-  let inFlightFrom = 0;
+  const inFlight = createInFlightCounter(deps.db);
 
   const tick = async (): Promise<TickResult> => {
     const at = now();
@@ -91,9 +96,7 @@ export function createBroadcastDispatcher(deps: DispatcherDeps): BroadcastDispat
     const elapsed = lastTick === undefined ? 1000 : Math.max(0, at.getTime() - lastTick);
     lastTick = at.getTime();
     tokens = Math.min(burst, tokens + elapsed * perMs);
-    const busy = await inFlight(deps.db, inFlightFrom);
-    inFlightFrom = busy.from;
-    const room = inFlightCap - busy.count;
+    const room = inFlightCap - (await inFlight.count());
     let budget = Math.min(Math.floor(tokens), Math.max(0, room));
     for (const b of active) {
       const attachmentId = budget > 0 ? await attachmentFor(deps, b, at) : undefined;
@@ -176,22 +179,6 @@ async function startDue(db: Database, at: Date): Promise<number[]> {
     if (ok) started.push(id);
   }
   return started;
-}
-
-/**
- * Broadcast messages queued or being sent right now, across all broadcasts, looking only at outbox
- * ids from `from` on; also the id to start from next time (the oldest still in flight, or the next
- * id when none is). New rows always get higher ids, so nothing in flight is missed.
- */
-async function inFlight(db: Database, from: number): Promise<{ count: number; from: number }> {
-  const result = await db.execute(sql`
-    select count(*)::int as n, min(id)::text as oldest, (select max(id) from outbox)::text as newest
-    from outbox
-    where id >= ${from} and status in ('pending', 'sending') and lane = 'broadcast'`);
-  const row = rowsOf<{ n: number | string; oldest: string | null; newest: string | null }>(result)[0];
-  const count = Number(row?.n ?? 0);
-  const next = row?.oldest != null ? Number(row.oldest) : row?.newest != null ? Number(row.newest) + 1 : from;
-  return { count, from: Math.max(from, next) };
 }
 
 /**
