@@ -34,13 +34,16 @@ export function createOutboundProducer(opts: {
   return {
     queues,
     async enqueue(rows) {
+      // One round trip per partition however many rows: a broadcast tick hands over dozens at once.
+      const byPartition = new Map<number, Parameters<Queue<OutboundJobData>['addBulk']>[0]>();
       for (const row of rows) {
         const lane = row.lane as Lane;
         const p = partitionOf(row.oaId, row.userId, opts.partitions);
-        await queues[p]!.add(
-          'send',
-          { outboxId: row.id, lane },
-          {
+        const jobs = byPartition.get(p) ?? [];
+        jobs.push({
+          name: 'send',
+          data: { outboxId: row.id, lane },
+          opts: {
             jobId: outboundJobId(row.id),
             priority: PRIORITY[lane] ?? 10,
             attempts: 8,
@@ -48,8 +51,10 @@ export function createOutboundProducer(opts: {
             removeOnComplete: { age: 3600, count: 100_000 },
             removeOnFail: { count: 50_000 },
           },
-        );
+        });
+        byPartition.set(p, jobs);
       }
+      await Promise.all([...byPartition].map(([p, jobs]) => queues[p]!.addBulk(jobs)));
     },
     close: async () => {
       await Promise.all(queues.map((q) => q.close()));
