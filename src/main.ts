@@ -482,7 +482,7 @@ async function startWorkers(
   const dispatcher = createBroadcastDispatcher({
     db: db.db,
     logger: logger.child({ component: 'broadcasts' }),
-    enqueue: (rows) => outbound.enqueue(rows),
+    enqueue: (rows, opts) => outbound.enqueue(rows, opts),
     ratePerMinute: config.broadcastRatePerMinute,
     timezone: config.timezone,
     quietHours: config.quietHours,

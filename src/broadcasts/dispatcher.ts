@@ -25,8 +25,8 @@ const BUCKET_SECONDS = 5;
 export interface DispatcherDeps {
   db: Database;
   logger: Logger;
-  /** Queues send jobs for outbox rows (the outbound producer). */
-  enqueue(rows: PendingRow[]): Promise<void>;
+  /** Queues send jobs for outbox rows (the outbound producer), their starts spread evenly over `spreadOverMs`. */
+  enqueue(rows: PendingRow[], opts?: { spreadOverMs?: number }): Promise<void>;
   /** Broadcast messages allowed per minute across all broadcasts (BROADCAST_RATE_PER_MINUTE). */
   ratePerMinute: number;
   timezone: string;
@@ -87,10 +87,12 @@ export function createBroadcastDispatcher(deps: DispatcherDeps): BroadcastDispat
       .from(broadcasts)
       .where(eq(broadcasts.status, 'sending'))
       .orderBy(asc(broadcasts.id));
-    if (minutesUntilQuietEnds(at, deps.timezone, deps.quietHours) > 0) {
+    const quiet = minutesUntilQuietEnds(at, deps.timezone, deps.quietHours) > 0;
+    if (quiet || active.length === 0) {
+      // Budget is earned only while sending: an idle hour must not become one burst at the start.
       tokens = 0;
       lastTick = at.getTime();
-      result.quiet = true;
+      result.quiet = quiet;
       return result;
     }
     const elapsed = lastTick === undefined ? 1000 : Math.max(0, at.getTime() - lastTick);
@@ -104,7 +106,9 @@ export function createBroadcastDispatcher(deps: DispatcherDeps): BroadcastDispat
         const message = deps.messageFor(b.body as BroadcastBody, attachmentId);
         const rows = await dispatch(deps.db, b.id, b.oaId, message, budget);
         if (rows.length > 0) {
-          await deps.enqueue(rows);
+          // Paced at the rate inside the batch too: a tick's worth arriving at once would make
+          // residents' replies queue behind it on the event loop and the database.
+          await deps.enqueue(rows, { spreadOverMs: Math.round(rows.length / perMs) });
           budget -= rows.length;
           tokens -= rows.length;
           result.dispatched += rows.length;

@@ -20,7 +20,11 @@ const PRIORITY: Record<Lane, number> = { reply: 1, notify: 5, broadcast: 10 };
 
 /** Hands outbox rows to the partition queues. */
 export interface OutboundProducer {
-  enqueue(rows: PendingRow[]): Promise<void>;
+  /**
+   * Queues a send job per row. With `spreadOverMs`, row i of n may start only after
+   * i × spreadOverMs / n ms, so a batch leaves at an even pace instead of all at once.
+   */
+  enqueue(rows: PendingRow[], opts?: { spreadOverMs?: number }): Promise<void>;
   queues: Queue<OutboundJobData>[];
   close(): Promise<void>;
 }
@@ -33,11 +37,12 @@ export function createOutboundProducer(opts: {
   const queues = createPartitionQueues<OutboundJobData>(opts.connection, opts.partitions, outboundQueueName);
   return {
     queues,
-    async enqueue(rows) {
+    async enqueue(rows, { spreadOverMs = 0 } = {}) {
       // One round trip per partition however many rows: a broadcast tick hands over dozens at once.
       const byPartition = new Map<number, Parameters<Queue<OutboundJobData>['addBulk']>[0]>();
-      for (const row of rows) {
+      for (const [i, row] of rows.entries()) {
         const lane = row.lane as Lane;
+        const delay = spreadOverMs > 0 ? Math.floor((i * spreadOverMs) / rows.length) : 0;
         const p = partitionOf(row.oaId, row.userId, opts.partitions);
         const jobs = byPartition.get(p) ?? [];
         jobs.push({
@@ -45,6 +50,7 @@ export function createOutboundProducer(opts: {
           data: { outboxId: row.id, lane },
           opts: {
             jobId: outboundJobId(row.id),
+            ...(delay > 0 ? { delay } : {}),
             priority: PRIORITY[lane] ?? 10,
             attempts: 8,
             backoff: { type: 'exponential', delay: 2000, jitter: 0.5 },

@@ -4,7 +4,7 @@ import { EMULATOR_CREDENTIALS } from '../../src/config.js';
 import { broadcastRecipients, broadcasts, conversations, followerTags, outbox } from '../../src/db/schema.js';
 import { createBroadcastDispatcher } from '../../src/broadcasts/dispatcher.js';
 import { broadcastMessage, OPT_OUT_FOOTER } from '../../src/broadcasts/message.js';
-import { createOutboundProducer } from '../../src/queue/outbound.js';
+import { createOutboundProducer, outboundJobId } from '../../src/queue/outbound.js';
 import { startOutboxRelay } from '../../src/queue/relay.js';
 import { createLogger } from '../../src/log.js';
 import { eventually, startTestApp } from '../support/app.js';
@@ -316,6 +316,77 @@ describe('a dispatcher that dies between writing the outbox and queueing the sen
         await worker.cleanup();
       }
     } finally {
+      await app.cleanup();
+      await db.cleanup();
+      await redis.cleanup();
+    }
+  });
+});
+
+describe('the pace at which a notice leaves', () => {
+  it('earns no budget while idle and spreads each batch over the time the rate gives it', async () => {
+    const redis = await startTestRedis();
+    const db = await openTestDatabase();
+    const app = await startTestApp({ redisUrl: redis.url, db, roles: { serve: true, work: false } });
+    const outbound = createOutboundProducer({ connection: { url: redis.url }, partitions: 4 });
+    try {
+      await seedFollowers({ db: db.db, origin: app.url!, oaId: OA }, 'bc-pace-', 100, { digits: 3 });
+      let clock = new Date(Date.now() + 60_000);
+      const batches: Array<{ rows: number; spreadOverMs: number | undefined }> = [];
+      const dispatcher = createBroadcastDispatcher({
+        db: db.db,
+        logger: createLogger('silent'),
+        // 10 a second.
+        ratePerMinute: 600,
+        timezone: 'Asia/Ho_Chi_Minh',
+        quietHours: { startMinute: 0, endMinute: 0 },
+        uploadImage: () => Promise.reject(new Error('no images here')),
+        messageFor: broadcastMessage,
+        enqueue: async (rows, opts) => {
+          batches.push({ rows: rows.length, spreadOverMs: opts?.spreadOverMs });
+          await outbound.enqueue(rows, opts);
+        },
+        now: () => clock,
+      });
+
+      // A quiet minute with nothing to send.
+      expect((await dispatcher.tick()).dispatched).toBe(0);
+      clock = new Date(clock.getTime() + 60_000);
+      expect((await dispatcher.tick()).dispatched).toBe(0);
+
+      const id = await app.broadcasts.create({
+        oaId: OA,
+        title: 'Lịch tiêm',
+        body: { text: 'Lịch tiêm chủng tháng này tại trạm y tế xã.' },
+        audience: { kind: 'all' },
+        needsApproval: false,
+        createdBy: 'bien-tap',
+      });
+      await app.broadcasts.schedule(id, clock, 'bien-tap');
+      clock = new Date(clock.getTime() + 500);
+      const first = await dispatcher.tick();
+
+      // Half a second of sending at 10/s: 5 messages, not the bucket's 50 saved up while idle.
+      expect(first.started).toEqual([id]);
+      expect(first.dispatched).toBe(5);
+      expect(batches).toEqual([{ rows: 5, spreadOverMs: 500 }]);
+      const rows = await db.db
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(eq(outbox.cause, `broadcast:${id}`))
+        .orderBy(outbox.id);
+      const delays = await Promise.all(
+        rows.map(async (r) => {
+          for (const q of outbound.queues) {
+            const job = await q.getJob(outboundJobId(r.id));
+            if (job) return job.opts.delay ?? 0;
+          }
+          return undefined;
+        }),
+      );
+      expect(delays).toEqual([0, 100, 200, 300, 400]);
+    } finally {
+      await outbound.close();
       await app.cleanup();
       await db.cleanup();
       await redis.cleanup();
