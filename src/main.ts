@@ -8,7 +8,8 @@ import { createHttpApp } from './http/app.js';
 import { createTranslator } from './i18n.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { processInboundEvent } from './conversation/inbound.js';
+import { actsOnConversation, processInboundEvent } from './conversation/inbound.js';
+import { createRepliesFirst } from './queue/replies-first.js';
 import { createConversationContext } from './conversation/context.js';
 import { createFlowStore } from './conversation/flows.js';
 import {
@@ -375,6 +376,9 @@ function emulatorEndpoints(config: Config, url: string) {
   return { ...config.zalo, apiBase: `${url}/emulator/openapi`, oauthBase: `${url}/emulator/oauth` };
 }
 
+/** The longest a broadcast send waits for residents' work in this process to finish before going anyway. */
+const BROADCAST_YIELD_MS = 100;
+
 async function startWorkers(
   config: Config,
   zalo: Config['zalo'],
@@ -437,12 +441,19 @@ async function startWorkers(
     }),
     ...(now ? { now } : {}),
   };
+  // Broadcast sends wait (briefly) while this process handles a resident's message or reply.
+  const repliesFirst = createRepliesFirst();
   const inboundWorkers = await createInboundWorkers({
     connection: redis.worker,
     partitions: config.queue.partitions,
     lockMs: config.queue.lockMs,
     process: async (data) => {
-      await processInboundEvent(inboundDeps, data);
+      const end = actsOnConversation(data.event) ? repliesFirst.begin() : undefined;
+      try {
+        await processInboundEvent(inboundDeps, data);
+      } finally {
+        end?.();
+      }
       metrics.processingSeconds.observe(
         { event: data.event.eventName },
         (Date.now() - data.receivedAt) / 1000,
@@ -458,7 +469,17 @@ async function startWorkers(
     partitions: config.queue.partitions,
     lockMs: config.queue.lockMs,
     process: async (data, job, token) => {
-      await sendOutboxRow(senderDeps, data, job, token);
+      if (data.lane === 'broadcast') {
+        await repliesFirst.whenIdle(BROADCAST_YIELD_MS);
+        await sendOutboxRow(senderDeps, data, job, token);
+        return;
+      }
+      const end = repliesFirst.begin();
+      try {
+        await sendOutboxRow(senderDeps, data, job, token);
+      } finally {
+        end();
+      }
     },
     onFailed: (job, err) => senderDeps.logger.warn({ jobId: job?.id, err: err.message }, 'send job failed'),
   });

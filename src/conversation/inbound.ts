@@ -180,7 +180,7 @@ async function handleResidentAction(
 }
 
 /** Events from the resident that change the conversation; the rest (echoes, receipts, unknown) are only recorded. */
-function actsOnConversation(event: ZaloEvent): boolean {
+export function actsOnConversation(event: ZaloEvent): boolean {
   if (!event.userId) return false;
   return event.kind !== 'oa_echo' && event.kind !== 'receipt' && event.kind !== 'unknown';
 }
