@@ -200,8 +200,8 @@ export function chatTimeline(
 
 /**
  * How the dispatcher fed the broadcast, read back from the outbox: each dispatch writes its batch
- * in one statement, so rows sharing a created_at are one batch. Its token bucket holds at most one
- * second of rate, so a gap over 1 s between batches forfeits budget (`forfeitedEstimate`).
+ * in one statement, so rows sharing a created_at are one batch. Its token bucket holds at most five
+ * seconds of rate, so only a gap over 5 s between batches forfeits budget (`forfeitedEstimate`).
  */
 export interface DispatchBatches {
   batches: number;
@@ -229,7 +229,7 @@ export async function dispatchBatches(
   const gaps = times.slice(1).map((t, i) => t - times[i]!);
   const sorted = Float64Array.from(gaps).sort();
   let forfeited = 0;
-  for (const g of gaps) if (g > 1000) forfeited += ((g - 1000) * ratePerMinute) / 60_000;
+  for (const g of gaps) if (g > 5000) forfeited += ((g - 5000) * ratePerMinute) / 60_000;
   return {
     batches: rows.length,
     size: {

@@ -74,7 +74,7 @@ function renderRun(r: BroadcastRun): string[] {
     `    dispatcher: ${rt.batches.batches} batches of mean ${rt.batches.size.mean} (max ${rt.batches.size.max}), ` +
       `gap between batches p50 ${rt.batches.gapMs.p50} ms, p90 ${rt.batches.gapMs.p90} ms, p99 ${rt.batches.gapMs.p99} ms, ` +
       `max ${rt.batches.gapMs.max} ms; ${rt.batches.gapsOver1s} gaps over 1 s (≈ ${rt.batches.forfeitedEstimate} ` +
-      'messages of budget forfeited by the 1 s bucket)',
+      'messages of budget forfeited by the 5 s bucket)',
     `    memory (MB, start/peak/end, growth; from the lowest sample): RSS ${m.rss.start}/${m.rss.peak}/${m.rss.end} ` +
       `(+${m.rss.growth}; +${m.rss.growthFromLow}), ` +
       `heap ${m.heapUsed.start}/${m.heapUsed.peak}/${m.heapUsed.end} (+${m.heapUsed.growth}), ` +
