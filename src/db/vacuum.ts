@@ -17,9 +17,9 @@ export const BUSY_TABLES = [
 export const VACUUM_EVERY_MS = 60_000;
 
 /**
- * Vacuums the busy tables on a timer when the database is PGlite (one short pause a minute instead
- * of every query walking more dead rows as the day goes on); on PostgreSQL autovacuum does it and
- * no timer is started.
+ * Vacuums the busy tables on a timer when the database is PGlite (a pause a minute, one table at a
+ * time, instead of every query walking more dead rows as the day goes on); on PostgreSQL autovacuum
+ * does it and no timer is started.
  */
 export function startVacuum(opts: {
   handle: Pick<DatabaseHandle, 'kind' | 'vacuum'>;
