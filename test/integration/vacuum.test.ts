@@ -17,7 +17,10 @@ async function statsOf(db: TestDatabase): Promise<TableStats[]> {
   const result = await db.db.execute(sql`
     select c.relname, c.reltuples::float8 as reltuples, s.last_vacuum is not null as vacuumed
     from pg_class c left join pg_stat_user_tables s on s.relid = c.oid
-    where c.relkind = 'r' and c.relname in (${sql.join(BUSY_TABLES.map((t) => sql`${t}`), sql`, `)})
+    where c.relkind = 'r' and c.relname in (${sql.join(
+      BUSY_TABLES.map((t) => sql`${t}`),
+      sql`, `,
+    )})
     order by c.relname`);
   return rowsOf<TableStats>(result).map((r) => ({ ...r, reltuples: Number(r.reltuples) }));
 }
