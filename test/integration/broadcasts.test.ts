@@ -14,9 +14,24 @@ import { seedFollowers } from '../support/followers.js';
 import { openTestDatabase, startTestRedis } from '../support/services.js';
 
 const OA = EMULATOR_CREDENTIALS.oaId;
-/** Today at hh:mm in Vietnam (UTC+7). */
+const VN_OFFSET_MS = 7 * 3600_000;
+/**
+ * How far the office's clock runs ahead of the real one in these tests: nothing by day, and up to
+ * 08:00 in Vietnam when the suite starts between 21:00 and 06:00, so a run at night is not held by
+ * the quiet hours (22:00–06:00) it does not mean to test.
+ */
+const DAYTIME_SHIFT_MS = (() => {
+  const vn = new Date(Date.now() + VN_OFFSET_MS);
+  const hour = vn.getUTCHours();
+  if (hour >= 6 && hour < 21) return 0;
+  const eight = Date.UTC(vn.getUTCFullYear(), vn.getUTCMonth(), vn.getUTCDate() + (hour >= 21 ? 1 : 0), 8);
+  return eight - vn.getTime();
+})();
+/** The office's now: the real clock, moved to daytime (see {@link DAYTIME_SHIFT_MS}). */
+const officeNow = () => new Date(Date.now() + DAYTIME_SHIFT_MS);
+/** The office's today at hh:mm in Vietnam (UTC+7). */
 const vnToday = (hh: number, mm = 0, dayOffset = 0) => {
-  const d = new Date(Date.now() + 7 * 3600_000);
+  const d = new Date(officeNow().getTime() + VN_OFFSET_MS);
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + dayOffset, hh - 7, mm));
 };
 
@@ -35,7 +50,7 @@ describe('broadcast notices to followers', () => {
       redisUrl: redis.url,
       db,
       env: { BROADCAST_RATE_PER_MINUTE: '1200' },
-      now: () => clock ?? new Date(),
+      now: () => clock ?? officeNow(),
     });
     emu = emulatorClient(app.url!);
     api = `${app.url!}/emulator/api`;
@@ -290,7 +305,8 @@ describe('a dispatcher that dies between writing the outbox and queueing the sen
         redisUrl: redis.url,
         db,
         roles: { serve: false, work: true },
-        env: emulatorZaloEnv(app.url!),
+        // Quiet hours are not what this proves: a run at night must not hold the sends.
+        env: { ...emulatorZaloEnv(app.url!), QUIET_HOURS: '00:00-00:00' },
       });
       const outbound = createOutboundProducer({ connection: { url: redis.url }, partitions: 8 });
       const relay = startOutboxRelay({ db: db.db, outbound, logger, intervalMs: 200, olderThanMs: 0 });

@@ -134,7 +134,8 @@ describe('the handoff inbox, in a browser', () => {
     const mine = waiting.filter((t) => t.userId.startsWith('hd-cap-'));
     expect(await claimTicket(stack.db.db, mine[0]!.id, 'cap.officer', 1)).toBe('claimed');
     expect(await claimTicket(stack.db.db, mine[1]!.id, 'cap.officer', 1)).toBe('full');
-    expect(await claimTicket(stack.db.db, mine[1]!.id, 'hung.tran', 1)).toBe('claimed');
+    // A colleague with no chat of their own yet (the officers above may hold one from the races).
+    expect(await claimTicket(stack.db.db, mine[1]!.id, 'cap.colleague', 1)).toBe('claimed');
   });
 
   it("steps back when an officer answers in Zalo's own OA chat tool, until the chat is resolved", async () => {
