@@ -10,6 +10,7 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema.js';
+import type { TableUpkeep } from './upkeep.js';
 
 /** The Drizzle database type shared by PGlite and node-postgres. */
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -23,10 +24,11 @@ export interface DatabaseHandle {
   /** Cheap liveness query for /readyz. */
   ping(): Promise<void>;
   /**
-   * Reclaims dead rows and refreshes planner statistics of `tables` where nothing else does:
-   * PGlite has no autovacuum. On PostgreSQL autovacuum does it, so this does nothing.
+   * Vacuums (reclaims dead rows) and analyses (refreshes planner statistics) the tables listed,
+   * where nothing else does: PGlite has no autovacuum. On PostgreSQL autovacuum does it, so this
+   * does nothing.
    */
-  vacuum(tables: readonly string[]): Promise<void>;
+  vacuum(work: readonly TableUpkeep[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -61,9 +63,12 @@ async function openPglite(dataDir: string | null): Promise<DatabaseHandle> {
     ping: async () => {
       await client.query('select 1');
     },
-    vacuum: async (tables) => {
+    vacuum: async (work) => {
       // One table per call: queries waiting behind the vacuum get a turn between tables.
-      for (const table of tables) await client.exec(`VACUUM (ANALYZE) ${quoteIdent(table)}`);
+      for (const { table, vacuum, analyze } of work) {
+        const command = vacuum ? (analyze ? 'VACUUM (ANALYZE)' : 'VACUUM') : analyze ? 'ANALYZE' : null;
+        if (command) await client.exec(`${command} ${quoteIdent(table)}`);
+      }
     },
     close: () => client.close(),
   };
