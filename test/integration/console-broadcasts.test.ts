@@ -244,7 +244,11 @@ describe('the broadcast pages, in a browser', () => {
     expect(await line('refused:unfollowed')).toBe('1');
     expect(await line('failed')).toBe('0');
     await page.locator('#status [data-status="done"]').waitFor({ timeout: 30_000 });
+    // "Sending" is no longer true: the open page drops it, and so does a reload of the same address.
+    await page.locator('#notice').waitFor({ state: 'detached', timeout: 10_000 });
     await page.reload();
+    expect(page.url()).toMatch(/done=sending/);
+    expect(await page.locator('#notice').count()).toBe(0);
     await page.locator('#timeline-chart[data-drawn="true"]').waitFor();
     const minutes = await page.locator('#timeline-table tbody tr td:nth-child(2)').allInnerTexts();
     expect(minutes.map(Number).reduce((a, b) => a + b, 0)).toBe(2);

@@ -33,6 +33,11 @@ const EDITABLE = new Set(['suggested', 'draft']);
 const PAUSABLE = new Set(['scheduled', 'sending']);
 const OVER = new Set(['done', 'cancelled']);
 
+/** Whether the flash named by `?done=` still tells the truth: once a notice is over, only its cancellation does. */
+export function flashStillTrue(done: string, status: BroadcastView['status']): boolean {
+  return !OVER.has(status) || (status === 'cancelled' && done === 'cancelled');
+}
+
 function summary(v: DetailPage): SafeHtml {
   const { t, b } = v;
   const when = (d: Date | null) => (d ? formatInstant(d, v.timezone) : '');

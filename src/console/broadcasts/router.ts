@@ -10,6 +10,7 @@ import { createFollowerPagesRouter } from '../followers/router.js';
 import { loadBroadcastAssets, type BroadcastAsset } from './assets.js';
 import type { ConfirmedAction } from './confirm-views.js';
 import { writeRecipientsCsv } from './csv.js';
+import { flashStillTrue } from './detail-view.js';
 import {
   audienceFromQuery,
   audienceOf,
@@ -273,7 +274,9 @@ export function createBroadcastPagesRouter(deps: BroadcastPagesDeps): Router {
     const b = await broadcastOf(req, res);
     if (!b) return pages.notFound(res);
     const done = text(req.query.done, 30) as keyof ReturnType<typeof pages.texts>['done'];
-    const notice = pages.texts(res).done[done] as string | undefined;
+    const notice = flashStillTrue(done, b.status)
+      ? (pages.texts(res).done[done] as string | undefined)
+      : undefined;
     await pages.detail(res, b, notice ? { notice } : {});
   });
 

@@ -158,8 +158,10 @@ export const BROADCAST_SCRIPT = `(function () {
         if (!model) return setTimeout(poll, 10000);
         show(model);
         if (model.live) return setTimeout(poll, 3000);
-        var note = document.getElementById('live-note');
-        if (note) note.remove();
+        ['live-note', 'notice'].forEach(function (id) {
+          var note = document.getElementById(id);
+          if (note) note.remove();
+        });
       })
       .catch(function () { setTimeout(poll, 10000); });
   };
