@@ -25,10 +25,11 @@ export interface DatabaseHandle {
   ping(): Promise<void>;
   /**
    * Vacuums (reclaims dead rows) and analyses (refreshes planner statistics) the tables listed,
-   * where nothing else does: PGlite has no autovacuum. On PostgreSQL autovacuum does it, so this
-   * does nothing.
+   * one table per statement so queries waiting behind one get a turn before the next.
    */
   vacuum(work: readonly TableUpkeep[]): Promise<void>;
+  /** Whether the server vacuums and analyses by itself: never on PGlite; on PostgreSQL, its settings say. */
+  autovacuums(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -64,12 +65,9 @@ async function openPglite(dataDir: string | null): Promise<DatabaseHandle> {
       await client.query('select 1');
     },
     vacuum: async (work) => {
-      // One table per call: queries waiting behind the vacuum get a turn between tables.
-      for (const { table, vacuum, analyze } of work) {
-        const command = vacuum ? (analyze ? 'VACUUM (ANALYZE)' : 'VACUUM') : analyze ? 'ANALYZE' : null;
-        if (command) await client.exec(`${command} ${quoteIdent(table)}`);
-      }
+      for (const command of upkeepCommands(work)) await client.exec(command);
     },
+    autovacuums: () => Promise.resolve(false),
     close: () => client.close(),
   };
 }
@@ -96,9 +94,26 @@ function openPostgres(url: string, poolSize: number): DatabaseHandle {
     ping: async () => {
       await db.execute(sql`select 1`);
     },
-    vacuum: () => Promise.resolve(),
+    vacuum: async (work) => {
+      // VACUUM cannot run inside a transaction: each is a statement of its own on a pooled client.
+      for (const command of upkeepCommands(work)) await pool.query(command);
+    },
+    autovacuums: async () => {
+      // Autovacuum also needs the row statistics it decides from.
+      const { rows } = await pool.query<{ on: boolean }>(
+        "select current_setting('autovacuum') = 'on' and current_setting('track_counts') = 'on' as on",
+      );
+      return rows[0]?.on === true;
+    },
     close: () => pool.end(),
   };
+}
+
+function upkeepCommands(work: readonly TableUpkeep[]): string[] {
+  return work.flatMap(({ table, vacuum, analyze }) => {
+    const command = vacuum ? (analyze ? 'VACUUM (ANALYZE)' : 'VACUUM') : analyze ? 'ANALYZE' : null;
+    return command ? [`${command} ${quoteIdent(table)}`] : [];
+  });
 }
 
 function quoteIdent(name: string): string {

@@ -16,7 +16,7 @@ export const BUSY_TABLES = [
   'resident_profiles',
 ] as const;
 
-/** How often the busy tables' statistics are read on PGlite unless told otherwise. */
+/** How often the busy tables' statistics are read, where the server leaves it to motcua, unless told otherwise. */
 export const UPKEEP_CHECK_EVERY_MS = 30_000;
 
 /** Live, dead and changed-since-analyse row counts of `tables`, from PostgreSQL's statistics. */
@@ -41,18 +41,20 @@ export async function readTableActivity(
 }
 
 /**
- * Keeps the busy tables vacuumed and analysed on PGlite, which has no autovacuum: on a timer it reads
- * their statistics and vacuums or analyses only the tables past autovacuum's own thresholds, one
- * table per call so waiting queries get a turn in between. On PostgreSQL autovacuum does it and no
- * timer is started.
+ * Keeps the busy tables vacuumed and analysed where the server does not: always on PGlite, which has
+ * no autovacuum, and on a PostgreSQL whose autovacuum is switched off (said once as a warning). On a
+ * timer it reads their statistics and vacuums or analyses only the tables past autovacuum's own
+ * thresholds, one table per statement so waiting queries get a turn in between. Where autovacuum
+ * runs, the timer stops after its first check.
  */
 export function startVacuum(opts: {
-  handle: Pick<DatabaseHandle, 'kind' | 'db' | 'vacuum'>;
+  handle: Pick<DatabaseHandle, 'kind' | 'db' | 'vacuum' | 'autovacuums'>;
   logger: Logger;
   everyMs?: number;
   thresholds?: UpkeepThresholds;
 }): { runOnce(): Promise<void>; stop(): Promise<void> } {
   let running: Promise<void> | undefined;
+  let serverDoesIt: Promise<boolean> | undefined;
   const runOnce = async () => {
     const due = upkeepDue(await readTableActivity(opts.handle, BUSY_TABLES), opts.thresholds);
     if (due.length === 0) return;
@@ -60,11 +62,25 @@ export function startVacuum(opts: {
     await opts.handle.vacuum(due);
     opts.logger.debug({ tables: due, ms: Math.round(performance.now() - started) }, 'kept busy tables up');
   };
-  if (opts.handle.kind !== 'pglite')
-    return { runOnce: () => Promise.resolve(), stop: () => Promise.resolve() };
+  const decide = async () => {
+    const on = await opts.handle.autovacuums();
+    if (on) clearInterval(timer);
+    else if (opts.handle.kind === 'postgres')
+      opts.logger.warn(
+        'autovacuum is off on this PostgreSQL server: motcua vacuums and analyses its busy tables itself; switching autovacuum on (its default) is better',
+      );
+    return on;
+  };
+  const tick = async () => {
+    serverDoesIt ??= decide().catch((err: unknown) => {
+      serverDoesIt = undefined; // asked again on the next tick
+      throw err;
+    });
+    if (!(await serverDoesIt)) await runOnce();
+  };
   const timer = setInterval(() => {
     if (running) return;
-    running = runOnce()
+    running = tick()
       .catch((err: unknown) => {
         opts.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'vacuum failed');
       })
