@@ -28,17 +28,31 @@ async function statsOf(db: TestDatabase): Promise<TableStats[]> {
   return rowsOf<TableStats>(result).map((r) => ({ ...r, reltuples: Number(r.reltuples) }));
 }
 
+/** 600 sends, 400 of them already delivered: each delivery left a dead row behind. */
+async function seedDeliveredOutbox(db: TestDatabase): Promise<void> {
+  await db.db.execute(sql`
+    insert into outbox (oa_id, user_id, lane, cause, message)
+    select 'oa-1', 'resident-' || g, 'broadcast', 'broadcast:1', '{"text":"Thông báo"}'::jsonb
+    from generate_series(1, 600) g`);
+  await db.db.execute(sql`update outbox set status = 'sent', sent_at = now() where id <= 400`);
+}
+
+/** The busy tables' statistics once the outbox shows a vacuum, polled every 50 ms up to `tries` times. */
+async function statsOnceOutboxVacuumed(db: TestDatabase, tries: number): Promise<TableStats[]> {
+  let stats = await statsOf(db);
+  for (let i = 0; i < tries && !stats.find((t) => t.relname === 'outbox')?.vacuumed; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    stats = await statsOf(db);
+  }
+  return stats;
+}
+
 describe.skipIf(testDbKind() !== 'pglite')('vacuuming busy tables on PGlite', () => {
   let db: TestDatabase;
 
   beforeAll(async () => {
     db = await openTestDatabase();
-    // 600 sends, 400 of them already delivered: each delivery left a dead row behind.
-    await db.db.execute(sql`
-      insert into outbox (oa_id, user_id, lane, cause, message)
-      select 'oa-1', 'resident-' || g, 'broadcast', 'broadcast:1', '{"text":"Thông báo"}'::jsonb
-      from generate_series(1, 600) g`);
-    await db.db.execute(sql`update outbox set status = 'sent', sent_at = now() where id <= 400`);
+    await seedDeliveredOutbox(db);
     // Ten conversations: far below the thresholds, so nothing is done to that table.
     await db.db.execute(sql`
       insert into conversations (oa_id, user_id, state)
@@ -65,11 +79,7 @@ describe.skipIf(testDbKind() !== 'pglite')('vacuuming busy tables on PGlite', ()
     expect(before.find((t) => t.relname === 'outbox')).toMatchObject({ reltuples: -1, vacuumed: false });
 
     const vacuum = startVacuum({ handle: db, logger: createLogger('silent'), everyMs: 50 });
-    let after = before;
-    for (let i = 0; i < 100 && !after.find((t) => t.relname === 'outbox')?.vacuumed; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      after = await statsOf(db);
-    }
+    const after = await statsOnceOutboxVacuumed(db, 100);
     await vacuum.stop();
 
     expect(after.find((t) => t.relname === 'outbox')).toMatchObject({
@@ -90,11 +100,7 @@ describe.skipIf(testDbKind() !== 'postgres')('vacuuming on PostgreSQL', () => {
 
   beforeAll(async () => {
     db = await openTestDatabase();
-    await db.db.execute(sql`
-      insert into outbox (oa_id, user_id, lane, cause, message)
-      select 'oa-1', 'resident-' || g, 'broadcast', 'broadcast:1', '{"text":"Thông báo"}'::jsonb
-      from generate_series(1, 600) g`);
-    await db.db.execute(sql`update outbox set status = 'sent', sent_at = now() where id <= 400`);
+    await seedDeliveredOutbox(db);
   });
 
   afterAll(async () => {
@@ -137,12 +143,8 @@ describe.skipIf(testDbKind() !== 'postgres')('vacuuming on PostgreSQL', () => {
       autovacuums: () => Promise.resolve(false),
     };
     const vacuum = startVacuum({ handle, logger, everyMs: 50 });
-    let after = await statsOf(db);
     // PostgreSQL publishes a backend's row counts within a second or so of its transaction.
-    for (let i = 0; i < 200 && !after.find((t) => t.relname === 'outbox')?.vacuumed; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      after = await statsOf(db);
-    }
+    const after = await statsOnceOutboxVacuumed(db, 200);
     await vacuum.stop();
     expect(after.find((t) => t.relname === 'outbox')).toMatchObject({
       reltuples: 600,
